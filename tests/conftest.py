@@ -1,0 +1,24 @@
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from survey_kg.load import load_files
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT.parent / "shared" / "seed"
+SEED_EN = SEED / "README.en.md"
+SEED_ZH = SEED / "000_762a647fe149189f.txt"
+
+
+@pytest.fixture
+def valid_graph() -> Graph:
+    return load_files([FIXTURES / "valid-survey.ttl"])
+
+
+@pytest.fixture(scope="session")
+def seed_pages():
+    if not SEED_EN.exists():
+        pytest.skip(f"the seed pages are not beside the repository ({SEED})")
+    return [SEED_EN, SEED_ZH]

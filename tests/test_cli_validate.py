@@ -1,0 +1,130 @@
+"""`survey-kg validate` and `survey-kg import` through click's CliRunner."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from survey_kg.cli import main
+
+from .conftest import FIXTURES, ROOT
+
+
+def run(*args, cwd=None):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_validate_data_exits_0():
+    result = run("--root", ROOT, "validate")
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s)" in result.output
+
+
+def test_validate_finds_the_survey_from_a_subfolder(monkeypatch):
+    monkeypatch.chdir(ROOT / "survey_kg")
+    result = run("validate")
+    assert result.exit_code == 0
+    assert "0 violation(s)" in result.output
+
+
+@pytest.fixture
+def broken_file(tmp_path):
+    text = (FIXTURES / "valid-survey.ttl").read_text(encoding="utf-8")
+    path = tmp_path / "broken.ttl"
+    path.write_text(text.replace("<https://github.com/example/first>",
+                                 "<https://example.github.io/first/>"), encoding="utf-8")
+    return path
+
+
+def test_validate_text_names_paper_field_problem_and_fix(broken_file):
+    result = run("validate", broken_file)
+    assert result.exit_code == 1
+    assert ("VIOLATION: paper 2401.00001 (First Video Model) · code repository "
+            "(schema:codeRepository) = https://example.github.io/first/: a code link must be a "
+            "source repository") in result.output
+    assert "fix: if the link is a project or demo page, use skg:projectPage" in result.output
+
+
+def test_validate_json(broken_file):
+    result = run("validate", "--format", "json", broken_file)
+    assert result.exit_code == 1
+    rows = json.loads(result.output)
+    assert rows == [{
+        "severity": "violation",
+        "focus": "https://w3id.org/survey-kg/paper/2401.00001",
+        "path": "https://schema.org/codeRepository",
+        "value": "https://example.github.io/first/",
+        "message": rows[0]["message"],
+        "rule": "skg:CodeRepositoryShape",
+        "paper": "2401.00001 (First Video Model)",
+        "field": "code repository (schema:codeRepository)",
+        "fix": rows[0]["fix"],
+    }]
+    assert rows[0]["message"].startswith("a code link must be a source repository")
+
+
+def test_validate_turtle_is_a_shacl_report(broken_file):
+    result = run("validate", "--format", "turtle", broken_file)
+    assert result.exit_code == 1
+    report = Graph().parse(data=result.output, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    rows = list(report.query(f"SELECT ?focus WHERE {{ ?r a <{sh}ValidationResult> ; <{sh}focusNode> ?focus }}"))
+    assert [str(r.focus) for r in rows] == ["https://w3id.org/survey-kg/paper/2401.00001"]
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    text = (FIXTURES / "valid-survey.ttl").read_text(encoding="utf-8")
+    path = tmp_path / "warn.ttl"
+    path.write_text(text.replace(', "另一种把静态图像变成短视频的方法。"@zh', ""), encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 0
+    assert "0 violation(s), 1 warning(s)" in result.output
+
+
+@pytest.mark.parametrize("content,words", [
+    (b"", "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"@prefix skg: <https://w3id.org/survey-kg/ontology#> .\nskg:a skg:b \"unterminated",
+     "broken.ttl:2: not valid Turtle"),
+    (b"skg:a skg:b skg:c .", "broken.ttl:1: not valid Turtle: between columns 1 and 6: The prefix skg: has not been declared"),
+    (b"<http://a> <http://b> \xff\xfe .", "not valid UTF-8"),
+])
+def test_unusable_turtle_exits_2_with_one_line(tmp_path, content, words):
+    path = tmp_path / "broken.ttl"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert str(path) in result.output
+
+
+def test_import_broken_markdown_exits_2(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text("### Video\n\n<details>\n<summary><b>T</b></summary>\n\n* **arXiv ID:** 2401.00001\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 2
+    assert "page.md:3: entry is not closed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_then_validate(tmp_path, seed_pages):
+    out = tmp_path / "raw.ttl"
+    result = CliRunner().invoke(main, ["import", *map(str, seed_pages), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "read 44 entries from 2 page(s): 20 papers" in result.output
+    assert "conflict: paper 2312.14125, field authors" in result.output
+    result = CliRunner().invoke(main, ["validate", str(out)])
+    assert result.exit_code == 1
+    assert "skg:CodeRepositoryShape" in result.output
+
+
+def test_import_split_writes_reviewable_files(tmp_path, seed_pages):
+    result = CliRunner().invoke(main, ["import", *map(str, seed_pages), "--split", str(tmp_path)])
+    assert result.exit_code == 0
+    assert len(list((tmp_path / "papers").glob("*.ttl"))) == 20
+    assert {p.name for p in tmp_path.glob("*.ttl")} == {"people.ttl", "venues.ttl", "categories.ttl"}
