@@ -125,5 +125,57 @@ def validate(ctx, paths, fmt):
     ctx.exit(0 if report.conforms else 1)
 
 
+@main.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="table for people; csv, tsv and json are the W3C SPARQL "
+                                      "1.1 results formats.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter the query declares (repeatable). Values are bound as RDF "
+                   "terms, never pasted into the query.")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the "
+                                               "local graph.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds before a remote query is given up.")
+@click.option("--list", "list_only", is_flag=True, help="List the available queries and exit.")
+@click.pass_context
+def query(ctx, name, fmt, params, endpoint, timeout, list_only):
+    """Run the query NAME from queries/ (or a FILE.rq) and print its rows.
+
+    \b
+    Examples:
+      survey-kg query summary
+      survey-kg query papers_by_category --param category=category:modality-temporal-consistency
+      survey-kg query summary --format json --endpoint http://127.0.0.1:7878/query
+      survey-kg query any --list
+    """
+    from . import query as q
+    from .errors import InputError
+
+    survey = survey_of(ctx)
+    if list_only:
+        for item in q.list_queries(survey):
+            declared = " ".join(f"?{p}" for p in item.params)
+            click.echo(f"{item.name:28} {item.title}" + (f"  [{declared}]" if declared else ""))
+        return
+    bindings = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param {item!r} is not NAME=VALUE", field="--param",
+                             hint="e.g. --param year=2024")
+        bindings[key.lstrip("?")] = value
+    query_file = q.find_query(name, survey)
+    if endpoint:
+        from .endpoint import select
+
+        rows = select(endpoint, q.bind(query_file, bindings), timeout=timeout)
+    else:
+        from .load import load_files
+
+        rows = q.run(load_files([survey.data]), query_file, bindings)
+    click.echo(q.FORMATS[fmt](rows), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,285 @@
+"""Named SPARQL queries: find them, bind their parameters as RDF terms, run them, format rows.
+
+A query file (`queries/NAME.rq`) starts with a comment header:
+
+    # Papers per year: how many papers the survey lists for each publication year.
+    # param: ?category iri  Only papers in this category (optional).
+    # view: bar-chart
+
+The first line says what the query answers. Each `# param:` line declares a variable the caller may
+bind, its kind (iri, string, integer, year, lang) and what it means. A bound parameter becomes a
+`VALUES` block at the start of the query's WHERE group, holding the value serialized as an RDF term
+(never the caller's raw text), so the same text runs on rdflib and on any SPARQL 1.1 endpoint.
+A parameter must be a variable the WHERE group binds by a triple pattern (not by BIND, which
+may not rebind a variable already in scope).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+
+from .errors import InputError
+from .files import read_text
+from .namespaces import PREFIXES
+from .resources import Survey, bundled
+
+PARAM_KINDS = ("iri", "string", "integer", "year", "lang")
+HEADER_PARAM = re.compile(r"^#\s*param:\s*\?(?P<name>\w+)\s+(?P<kind>\w+)\s*(?P<doc>.*)$")
+HEADER_VIEW = re.compile(r"^#\s*view:\s*(?P<view>[\w-]+)\s*$")
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    doc: str
+
+
+@dataclass
+class QueryFile:
+    name: str
+    path: Path
+    text: str
+    title: str
+    params: dict[str, Param] = field(default_factory=dict)
+    view: str = "table"
+
+
+@dataclass
+class Rows:
+    """SELECT results: variable names and one dict per row (a missing key is an unbound value)."""
+
+    vars: list[str]
+    rows: list[dict]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def parse_query_file(path: Path) -> QueryFile:
+    text = read_text(path)
+    lines = text.splitlines()
+    title = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else path.stem
+    params: dict[str, Param] = {}
+    view = "table"
+    for number, line in enumerate(lines, 1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if m := HEADER_PARAM.match(line):
+            if m["kind"] not in PARAM_KINDS:
+                raise InputError(f"parameter ?{m['name']} has unknown kind {m['kind']!r}", file=path,
+                                 line=number, hint="use one of " + ", ".join(PARAM_KINDS))
+            params[m["name"]] = Param(m["name"], m["kind"], m["doc"].strip())
+        elif m := HEADER_VIEW.match(line):
+            view = m["view"]
+    return QueryFile(path.stem, path, text, title, params, view)
+
+
+def query_dirs(survey: Survey | None) -> list[Path]:
+    """The survey's own queries/ first (they may add or override), then the shipped defaults."""
+    dirs = [survey.queries] if survey is not None and survey.queries.is_dir() else []
+    default = bundled("queries")
+    return dirs + ([default] if default.is_dir() and default not in dirs else [])
+
+
+def list_queries(survey: Survey | None = None) -> list[QueryFile]:
+    found: dict[str, Path] = {}
+    for folder in query_dirs(survey):
+        for path in sorted(folder.glob("*.rq")):
+            found.setdefault(path.stem, path)
+    return [parse_query_file(found[name]) for name in sorted(found)]
+
+
+def find_query(name: str, survey: Survey | None = None) -> QueryFile:
+    """A query by name (from queries/) or by path to a .rq file."""
+    if name.endswith((".rq", ".sparql")) or "/" in name:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError("no such query file", file=path, hint="give a path to a .rq file")
+        return parse_query_file(path)
+    for folder in query_dirs(survey):
+        path = folder / f"{name}.rq"
+        if path.is_file():
+            return parse_query_file(path)
+    known = ", ".join(q.name for q in list_queries(survey)) or "none"
+    raise InputError(f"unknown query {name!r}", hint=f"known queries: {known}")
+
+
+def term_for(param: Param, value: str):
+    """The RDF term for a parameter value given as text, checked against the parameter's kind."""
+    def bad(why):
+        return InputError(f"parameter ?{param.name}: {value!r} {why}", field=param.name,
+                          hint=f"?{param.name} is {param.kind}: {param.doc}".rstrip(": "))
+    if param.kind == "iri":
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and not local.startswith("//"):
+            value = str(PREFIXES[prefix]) + local
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or IRI_FORBIDDEN.search(value):
+            raise bad("is not an absolute IRI (or a prefixed name such as paper:2401.12945)")
+        return URIRef(value)
+    if param.kind == "integer":
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
+            raise bad("is not an integer")
+        return Literal(int(value))
+    if param.kind == "year":
+        if not re.fullmatch(r"[0-9]{4}", value):
+            raise bad("is not a four-digit year")
+        return Literal(value, datatype=XSD.gYear)
+    if param.kind == "lang":
+        if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", value):
+            raise bad("is not a language tag such as en or zh")
+        return Literal(value.lower())
+    return Literal(value)
+
+
+def bind(query: QueryFile, params: dict[str, str] | None = None) -> str:
+    """The query text with its parameters bound as RDF terms in a VALUES block."""
+    params = params or {}
+    unknown = sorted(set(params) - set(query.params))
+    if unknown:
+        declared = ", ".join(f"?{p}" for p in query.params) or "none"
+        raise InputError(f"query {query.name!r} has no parameter ?{unknown[0]}", file=query.path,
+                         field=unknown[0], hint=f"its parameters: {declared}")
+    text = query.text
+    check_syntax(query, text)
+    if not params:
+        return text
+    names = sorted(params)
+    terms = " ".join(term_for(query.params[n], params[n]).n3() for n in names)
+    values = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + terms + ") }"
+    at = _where_group_start(text)
+    if at is None:
+        raise InputError("cannot bind parameters: no WHERE group found", file=query.path,
+                         hint="parameters work with SELECT and ASK queries")
+    return text[: at + 1] + "\n    " + values + text[at + 1:]
+
+
+def check_syntax(query: QueryFile, text: str) -> None:
+    try:
+        prepareQuery(text)
+    except Exception as exc:  # pyparsing and rdflib raise several types for syntax errors
+        line = getattr(exc, "lineno", None)
+        message = " ".join(str(getattr(exc, "msg", exc)).split())[:200]
+        raise InputError(f"SPARQL syntax error: {message}", file=query.path, line=line,
+                         hint="fix the query; it must be standard SPARQL 1.1") from None
+
+
+def _where_group_start(text: str) -> int | None:
+    """Index of the '{' that opens a SELECT/ASK query's WHERE group, skipping comments, strings
+    and IRIs in the prologue and projection."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                return None
+        elif c in "\"'":
+            i = text.find(c, i + 1)
+            if i < 0:
+                return None
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            i = text.find(">", i)
+        elif c == "{":
+            return i
+        elif text[i:i + 9].upper() == "CONSTRUCT" or text[i:i + 8].upper() == "DESCRIBE":
+            return None
+        i += 1
+    return None
+
+
+def run(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Rows:
+    """Run a SELECT query over `graph` (rdflib, or any store behind the rdflib API)."""
+    text = bind(query, params)
+    result = graph.query(text)
+    if result.type != "SELECT":
+        raise InputError(f"query {query.name!r} is a {result.type} query; only SELECT is supported "
+                         "here", file=query.path)
+    names = [str(v) for v in result.vars]
+    rows = [{name: value for name, value in zip(names, row) if value is not None} for row in result]
+    return Rows(names, rows)
+
+
+# ------------------------------------------------------------------------------------ formats
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(rows: Rows) -> str:
+    """W3C SPARQL 1.1 Query Results JSON."""
+    doc = {"head": {"vars": rows.vars},
+           "results": {"bindings": [{k: _json_term(v) for k, v in row.items()} for row in rows.rows]}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(rows: Rows) -> str:
+    """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(rows.vars)
+    for row in rows.rows:
+        writer.writerow([str(row[v]) if v in row else "" for v in rows.vars])
+    return out.getvalue()
+
+
+def to_tsv(rows: Rows) -> str:
+    """W3C SPARQL 1.1 Query Results TSV: RDF terms in Turtle syntax."""
+    lines = ["\t".join(f"?{v}" for v in rows.vars)]
+    for row in rows.rows:
+        lines.append("\t".join(row[v].n3() if v in row else "" for v in rows.vars))
+    return "\n".join(lines) + "\n"
+
+
+def to_table(rows: Rows, width: int = 60) -> str:
+    """Aligned columns for people; long values are cut."""
+    def cell(value) -> str:
+        text = "" if value is None else " ".join(str(value).split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+    table = [rows.vars] + [[cell(row.get(v)) for v in rows.vars] for row in rows.rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(rows.vars))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json}
+
+
+def rows_from_json(doc: dict) -> Rows:
+    """Rows from W3C SPARQL results JSON (what a remote endpoint answers)."""
+    def term(b: dict):
+        kind = b.get("type")
+        if kind == "uri":
+            return URIRef(b["value"])
+        if kind == "bnode":
+            return BNode(b["value"])
+        if "xml:lang" in b:
+            return Literal(b["value"], lang=b["xml:lang"])
+        datatype = b.get("datatype")
+        return Literal(b["value"], datatype=URIRef(datatype) if datatype and datatype != str(XSD.string) else None)
+    names = list(doc["head"]["vars"])
+    rows = [{k: term(v) for k, v in binding.items()} for binding in doc["results"]["bindings"]]
+    return Rows(names, rows)

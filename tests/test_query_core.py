@@ -1,0 +1,141 @@
+"""survey_kg.query: query headers, parameter binding as RDF terms, W3C result formats."""
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from survey_kg import query as q
+from survey_kg.errors import InputError
+
+from .conftest import FIXTURES
+
+QUERY = """# Titles of papers: one row per paper.
+# param: ?year year  Only papers of this year.
+# param: ?id string  Only the paper with this arXiv ID.
+# view: table
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skg: <https://w3id.org/survey-kg/ontology#>
+SELECT ?paper ?title ?year WHERE {
+    ?paper skg:arxivId ?id ; dcterms:title ?t ; dcterms:issued ?year .
+    BIND (STR(?t) AS ?title)
+}
+ORDER BY ?paper
+"""
+
+
+@pytest.fixture
+def query_file(tmp_path):
+    path = tmp_path / "titles.rq"
+    path.write_text(QUERY, encoding="utf-8")
+    return q.parse_query_file(path)
+
+
+@pytest.fixture
+def graph():
+    from survey_kg.load import load_files
+
+    return load_files([FIXTURES / "valid-survey.ttl"])
+
+
+def test_header_is_read(query_file):
+    assert query_file.title == "Titles of papers: one row per paper."
+    assert list(query_file.params) == ["year", "id"]
+    assert query_file.params["year"].kind == "year"
+    assert query_file.view == "table"
+
+
+def test_unbound_query_returns_every_row(graph, query_file):
+    rows = q.run(graph, query_file)
+    assert [str(r["title"]) for r in rows.rows] == ["Second Video Model", "First Video Model"]
+
+
+def test_parameter_is_bound_as_a_typed_term(graph, query_file):
+    text = q.bind(query_file, {"year": "2024"})
+    assert 'VALUES (?year) { ("2024"^^<http://www.w3.org/2001/XMLSchema#gYear>) }' in text
+    rows = q.run(graph, query_file, {"year": "2024"})
+    assert [str(r["title"]) for r in rows.rows] == ["First Video Model"]
+
+
+def test_a_hostile_string_stays_a_literal(graph, query_file):
+    hostile = 'x" } ; DROP ALL ; SELECT * { ?s ?p "'
+    text = q.bind(query_file, {"id": hostile})
+    assert Literal(hostile).n3() in text
+    assert q.run(graph, query_file, {"id": hostile}).rows == []
+    assert len(q.run(graph, query_file, {"id": "2401.00001"}).rows) == 1
+
+
+@pytest.mark.parametrize("params,words", [
+    ({"nope": "1"}, "has no parameter ?nope"),
+    ({"year": "24"}, "is not a four-digit year"),
+])
+def test_bad_parameters_are_input_errors(query_file, params, words):
+    with pytest.raises(InputError) as info:
+        q.bind(query_file, params)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["not an iri", "http://x/> } DROP ALL {", "javascript"])
+def test_iri_parameters_must_be_absolute_iris(value):
+    with pytest.raises(InputError):
+        q.term_for(q.Param("p", "iri", ""), value)
+
+
+def test_prefixed_names_expand():
+    assert q.term_for(q.Param("p", "iri", ""), "paper:2401.12945") == \
+        URIRef("https://w3id.org/survey-kg/paper/2401.12945")
+
+
+def test_syntax_error_names_the_file(tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("SELECT ?x WHERE { ?x ?y }", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        q.bind(q.parse_query_file(path))
+    assert "SPARQL syntax error" in info.value.message and info.value.file.endswith("broken.rq")
+
+
+def test_unknown_query_lists_the_known_ones():
+    with pytest.raises(InputError) as info:
+        q.find_query("no_such_query")
+    assert "summary" in info.value.hint
+
+
+ROWS = q.Rows(["s", "label", "n"], [
+    {"s": URIRef("https://e.org/a"), "label": Literal("A, \"quoted\"", lang="en"),
+     "n": Literal(3, datatype=XSD.integer)},
+    {"s": URIRef("https://e.org/b")},
+])
+
+
+def test_json_is_w3c_results_and_round_trips():
+    doc = json.loads(q.to_json(ROWS))
+    assert doc["head"] == {"vars": ["s", "label", "n"]}
+    assert doc["results"]["bindings"][0]["label"] == {"type": "literal", "value": 'A, "quoted"',
+                                                      "xml:lang": "en"}
+    assert doc["results"]["bindings"][1] == {"s": {"type": "uri", "value": "https://e.org/b"}}
+    assert q.rows_from_json(doc) == ROWS
+
+
+def test_csv_is_w3c_results():
+    text = q.to_csv(ROWS)
+    assert text.endswith("\r\n")
+    assert list(csv.reader(io.StringIO(text))) == [["s", "label", "n"],
+                                                   ["https://e.org/a", 'A, "quoted"', "3"],
+                                                   ["https://e.org/b", "", ""]]
+
+
+def test_tsv_is_w3c_results():
+    lines = q.to_tsv(ROWS).splitlines()
+    assert lines[0] == "?s\t?label\t?n"
+    assert lines[1] == ('<https://e.org/a>\t"A, \\"quoted\\""@en\t'
+                        '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    assert lines[2] == "<https://e.org/b>\t\t"
+
+
+def test_table_shows_row_count():
+    text = q.to_table(ROWS)
+    assert text.splitlines()[0].split() == ["s", "label", "n"]
+    assert text.rstrip().endswith("(2 rows)")
