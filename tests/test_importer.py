@@ -160,3 +160,15 @@ def test_unknown_lines_are_reported_not_dropped(tmp_path):
     result = import_pages([page(tmp_path, text)])
     unplaced = [f for f in result.findings if f.kind == "not-placed"]
     assert len(unplaced) == 1 and unplaced[0].line == 10 and "Dataset" in unplaced[0].message
+
+
+def test_fast_engine_matches_the_reference_on_the_raw_import_and_the_data(imported):
+    from survey_kg.load import shapes
+
+    shapes_graph = shapes()
+    raw = imported.graph + load_files([ROOT / "data" / "venues.ttl", ROOT / "data" / "categories.ttl"])
+    for graph in (raw, load_files([ROOT / "data"])):
+        fast = validate(graph, shapes_graph, engine="turbo")
+        reference = validate(graph, shapes_graph, engine="pyshacl")
+        assert fast.results == reference.results
+        assert len(fast.results) > 10

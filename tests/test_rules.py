@@ -198,3 +198,12 @@ def test_shapes_pass_shacl_for_shacl():
     conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes(), meta_shacl=True,
                                          advanced=True)
     assert conforms, text
+
+
+@pytest.mark.parametrize("rule,severity,focus,path,update", CASES, ids=[c[0] for c in CASES])
+def test_fast_engine_reports_what_the_reference_engine_reports(valid_graph, rule, severity, focus,
+                                                               path, update):
+    graph = broken(valid_graph, update)
+    shapes_graph = shapes()
+    assert validate(graph, shapes_graph, engine="turbo").results == \
+        validate(graph, shapes_graph, engine="pyshacl").results
