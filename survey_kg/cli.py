@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 validation failed or a generated file is stale; 2 unusable i
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def main(ctx, root, debug):
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
     ctx.obj["debug"] = debug
+    # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:integer); the shapes report
+    # those as violations, so without --debug the log is noise that breaks the one-line rule.
+    logging.getLogger("rdflib").setLevel(logging.WARNING if debug else logging.ERROR)
 
 
 def survey_of(ctx):
@@ -86,6 +90,8 @@ def import_command(pages, out, split):
     from .files import atomic_write
     from .importer import import_pages, split_by_owner
 
+    if out and split:
+        raise click.UsageError("give --out or --split, not both")
     result = import_pages(pages)
     for finding in result.findings:
         click.echo(str(finding), err=True)
@@ -135,11 +141,14 @@ def validate(ctx, paths, fmt):
                    "terms, never pasted into the query.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the "
                                                "local graph.")
-@click.option("--timeout", type=float, default=30.0, show_default=True,
-              help="Seconds before a remote query is given up.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --endpoint: run over this named graph (sent as the protocol's "
+                   "default-graph-uri), e.g. the one `survey-kg publish` wrote.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds before a remote query is given up.")
 @click.option("--list", "list_only", is_flag=True, help="List the available queries and exit.")
 @click.pass_context
-def query(ctx, name, fmt, params, endpoint, timeout, list_only):
+def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
     """Run the query NAME from queries/ (or a FILE.rq) and print its rows.
 
     \b
@@ -169,12 +178,172 @@ def query(ctx, name, fmt, params, endpoint, timeout, list_only):
     if endpoint:
         from .endpoint import select
 
-        rows = select(endpoint, q.bind(query_file, bindings), timeout=timeout)
+        rows = select(endpoint, q.bind(query_file, bindings), timeout=timeout, graph=graph_iri)
+    elif graph_iri:
+        raise InputError("--graph needs --endpoint", field="--graph",
+                         hint="the local graph has no named graphs")
     else:
         from .load import load_files
 
         rows = q.run(load_files([survey.data]), query_file, bindings)
     click.echo(q.FORMATS[fmt](rows), nl=False)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint, used to check the upload "
+                   "(Oxigraph: http://HOST:7878/query).")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="The named graph to replace. Default: the IRI of the dataset the data "
+                   "describes (its void:Dataset, in data/dataset.ttl), else "
+                   "https://w3id.org/survey-kg/dataset/survey.")
+@click.option("--store-endpoint", metavar="URL",
+              help="The Graph Store Protocol endpoint. Default: the --endpoint URL with its "
+                   "trailing /query replaced by /store (Oxigraph's layout).")
+@click.option("--update-endpoint", metavar="URL",
+              help="For a server without a Graph Store endpoint: replace the graph with one "
+                   "SPARQL Update request (DROP SILENT GRAPH, INSERT DATA) sent here instead.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds before each request is given up.")
+@click.pass_context
+def publish(ctx, endpoint, graph_iri, store_endpoint, update_endpoint, timeout):
+    """Upload the survey's graph to a SPARQL server, replacing one named graph in one request,
+    then check the triple count there.
+
+    Credentials come from SURVEY_KG_ENDPOINT_TOKEN (bearer), SURVEY_KG_ENDPOINT_USER and
+    SURVEY_KG_ENDPOINT_PASSWORD (basic), or a netrc entry for the host ($NETRC or ~/.netrc);
+    never from the command line. A failed upload leaves the server's graph as it was.
+
+    \b
+    Example (Oxigraph, started with --union-default-graph):
+      survey-kg publish --endpoint http://127.0.0.1:7878/query
+      survey-kg query summary --endpoint http://127.0.0.1:7878/query
+    """
+    from . import endpoint as remote
+    from .errors import InputError
+    from .load import load_files
+
+    if store_endpoint and update_endpoint:
+        raise InputError("give --store-endpoint or --update-endpoint, not both",
+                         field="--store-endpoint")
+    if not update_endpoint:
+        store_endpoint = store_endpoint or remote.store_url_for(endpoint)
+    graph = load_files([survey_of(ctx).data])
+    graph_iri = graph_iri or remote.default_graph_iri(graph)
+    count = remote.publish(graph, store_endpoint, graph_iri, query_url=endpoint, timeout=timeout,
+                           update_url=update_endpoint)
+    target = remote.display(store_endpoint or update_endpoint)
+    click.echo(f"published {count} triples to graph <{graph_iri}> at {target}")
+
+
+@main.command("export")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The dump folder. Default: dist/ in the survey folder.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "all"]), default="all",
+              show_default=True, help="Write one dump, or all of them with the dataset "
+                                      "description (void.ttl), the ontology and the shapes.")
+@click.pass_context
+def export_command(ctx, out, fmt):
+    """Write the survey's graph as dump files for linked-data users (no validation; `survey-kg
+    build` validates first).
+
+    \b
+    survey.ttl      Turtle with the project's prefixes, in a stable order
+    survey.nt       N-Triples, one triple per line, lines sorted
+    survey.jsonld   JSON-LD compacted with context.jsonld (also written): readable keys,
+                    language maps, authors and key points as arrays in order
+    void.ttl        VoID + DCAT: title, license, version, dates, dump files, counts
+    ontology.ttl, shapes.ttl   the vocabulary and the rules
+
+    The same data gives byte-identical files; each file is replaced atomically, and only when
+    its content changed.
+
+    \b
+    Example:
+      survey-kg export --out /tmp/dump --format jsonld
+    """
+    from .export import default_folder, write_dump
+    from .load import load_files
+
+    survey = survey_of(ctx)
+    folder = out or default_folder(survey)
+    dump = write_dump(load_files([survey.data]), folder, fmt)
+    for path in dump.files:
+        state = "wrote" if path in dump.changed else "unchanged"
+        click.echo(f"{state} {path} ({dump.sizes[path.name]} bytes)", err=True)
+    click.echo(f"{len(dump.files)} file(s) in {folder}, {len(dump.changed)} changed", err=True)
+
+
+@main.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The dump folder. Default: dist/ in the survey folder.")
+@click.pass_context
+def build_command(ctx, out):
+    """The main job: load data/, validate it, regenerate README.md and README_zh.md, and write
+    every dump (as `survey-kg export`).
+
+    Stops with the validation report and exit 1 on a violation, before writing anything.
+    Progress per stage and a summary with counts and timings go to standard error.
+    """
+    from .build import BuildStopped, build
+    from .validate import format_text
+
+    def show(stage):
+        if stage.status == "done":
+            click.echo(f"{stage.name}: {stage.detail} ({stage.seconds:.2f} s)", err=True)
+        elif stage.status == "skipped":
+            click.echo(f"{stage.name}: skipped ({stage.detail})", err=True)
+
+    try:
+        result = build(survey_of(ctx), on_stage=show, out=out)
+    except BuildStopped as exc:
+        click.echo(format_text(exc.report), err=True, nl=False)
+        raise
+    s = result.statistics
+    click.echo(f"built in {result.seconds:.2f} s: {s.triples} triples, {s.papers} papers, "
+               f"{s.people} people, {s.venues} venues, {s.categories} categories; "
+               f"{len(result.report.warnings)} warning(s); {len(result.readmes)} README(s) and "
+               f"{len(result.dump.changed)} dump file(s) changed", err=True)
+
+
+@main.command("readme")
+@click.option("--check", is_flag=True,
+              help="Change nothing: print a unified diff of what would change and exit 1 when a "
+                   "README is stale, 0 when every README is up to date (for CI and pre-commit).")
+@click.pass_context
+def readme_command(ctx, check):
+    """Regenerate the survey sections of README.md and README_zh.md from data/.
+
+    Only the text between `<!-- BEGIN survey-kg:NAME -->` and `<!-- END survey-kg:NAME -->`
+    lines is rewritten; everything else in the files stays as it is. Section NAME is the
+    template survey_kg/templates/NAME.md.j2 filled with the rows of the queries (queries/*.rq)
+    its header names. Edit data/, not the generated markdown.
+
+    \b
+    Examples:
+      survey-kg readme
+      survey-kg readme --check
+    """
+    from .load import load_files
+    from .render import readme_diffs, write_readmes
+
+    survey = survey_of(ctx)
+    graph = load_files([survey.data])
+    if check:
+        diffs = readme_diffs(graph, survey)
+        for diff in diffs:
+            click.echo(diff, nl=False)
+        if diffs:
+            click.echo(f"survey-kg: {len(diffs)} README(s) out of date with data/; run "
+                       "`survey-kg readme`", err=True)
+            ctx.exit(1)
+        click.echo("READMEs are up to date", err=True)
+        return
+    written = write_readmes(graph, survey)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    if not written:
+        click.echo("READMEs are up to date", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -14,21 +16,31 @@ DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
 def max_input_bytes() -> int:
-    return int(os.environ.get("SURVEY_KG_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES))
+    value = os.environ.get("SURVEY_KG_MAX_INPUT_BYTES", "").strip()
+    if not value:
+        return DEFAULT_MAX_INPUT_BYTES
+    if not value.isdigit() or int(value) == 0:
+        raise InputError(f"SURVEY_KG_MAX_INPUT_BYTES is {value!r}, not a positive whole number "
+                         "of bytes", hint="set it to e.g. 67108864 (64 MiB), or unset it")
+    return int(value)
 
 
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file (a BOM is dropped, CRLF is read as LF), or raise InputError."""
     path = Path(path)
+    limit = max_input_bytes()
     try:
         size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
-    limit = max_input_bytes()
-    if size > limit:
-        raise InputError(f"the file is {size} bytes, over the {limit}-byte input limit", file=path,
+        if size > limit:
+            raise InputError(f"the file is {size} bytes, over the {limit}-byte input limit",
+                             file=path, hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since stat()
+    except OSError as exc:  # missing, a folder, no permission
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    if len(data) > limit:
+        raise InputError(f"the file is over the {limit}-byte input limit", file=path,
                          hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
-    data = path.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", file=path, hint="give a file with content")
     if b"\x00" in data:
@@ -37,26 +49,73 @@ def read_text(path: Path | str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"the file is not valid UTF-8 (byte {exc.start})", file=path, line=line,
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data[:offset].count(b"\n") + 1
+        bad = f"0x{data[offset]:02x}"
+        raise InputError(f"the file is not valid UTF-8 (byte {bad} at offset {offset})",
+                         file=path, line=line,
                          hint="save the file as UTF-8") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def atomic_write(path: Path | str, content: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`: a reader (or a crash)
-    sees either the old file or the new one, never half of one."""
+    sees either the old file or the new one, never half of one.
+
+    The temporary file is `.NAME.PID.RANDOM.tmp`. A process killed mid-write leaves its one behind;
+    the next write of the same file removes those whose process is gone (see
+    docs/decisions/0008-hostile-input.md)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=path) from None
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes it 0600; a written file is not secret
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write the file: {exc.strerror or exc}", file=path) from None
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file being replaced, or for a new file what open() would give."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove `.NAME.PID.*.tmp` files left by writers of `path` that were killed (their process
+    no longer exists). A live writer's file is left alone. POSIX only: elsewhere they stay."""
+    if os.name != "posix":
+        return
+    for tmp in path.parent.glob(glob.escape(f".{path.name}.") + "*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: no signal is sent, only whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a real pid: leave its file alone
+    return True

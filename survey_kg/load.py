@@ -45,7 +45,7 @@ def parse_turtle(graph: Graph, path: Path) -> None:
                          base_iri=path.resolve().as_uri())
         add_triples(graph, ((q.subject, q.predicate, q.object) for q in quads))
     except SyntaxError as exc:
-        message = re.sub(r"^Parser error at line \d+ ", "", str(exc))
+        message = re.sub(r"^Parser error (at line \d+ )?", "", str(exc))
         message = re.sub(r" \(line \d+\)$", "", message)
         raise InputError(f"not valid Turtle: {message}", file=path, line=exc.lineno,
                          hint="fix the Turtle at that line") from None

@@ -7,10 +7,11 @@ validation report into results that name the paper, the field, the problem and t
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH
 
 from .load import ontology, shapes as load_shapes
@@ -87,6 +88,8 @@ def _result(report: Graph, node, data: Graph, shapes: Graph, labels: Graph) -> R
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
+    if isinstance(value, (URIRef, BNode)) and not _in_graph(data, focus):
+        focus = value  # a graph-wide rule (its sh:targetNode is no data node) is about its value
     shape = report.value(node, SH.sourceShape)
     constraint = report.value(node, SH.sourceConstraint)
     fix = shapes.value(constraint, SKG.fix) if constraint is not None else None
@@ -104,6 +107,10 @@ def _result(report: Graph, node, data: Graph, shapes: Graph, labels: Graph) -> R
         field=_field_label(labels, data, path),
         fix=str(fix) if fix else None,
     )
+
+
+def _in_graph(data: Graph, node) -> bool:
+    return (node, None, None) in data or (None, None, node) in data
 
 
 def _rule_name(shapes: Graph, shape) -> str:
@@ -152,7 +159,7 @@ def format_text(report: Report) -> str:
         where = f"{subject} · {r.field}" if r.field else subject
         shown = r.value and r.value != r.focus and len(r.value) <= 80
         value = f" = {r.value}" if shown else ""
-        lines.append(f"{r.severity.upper()}: {where}{value}: {r.message}")
+        lines.append(_visible(f"{r.severity.upper()}: {where}{value}: {r.message}"))
         if r.fix:
             lines.append(f"    fix: {r.fix}  [rule {r.rule}]")
         else:
@@ -160,6 +167,15 @@ def format_text(report: Report) -> str:
     lines.append(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
                  + ("" if report.results else ": the graph conforms to the shapes"))
     return "\n".join(lines) + "\n"
+
+
+def _visible(text: str) -> str:
+    """Control, format and line-separator characters of the data written as \\uXXXX: a zero-width
+    space in a name must show, a right-to-left override must not turn the report around, and an
+    escape sequence in a title must not drive the terminal."""
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+                   else c for c in text)
 
 
 def format_json(report: Report) -> str:

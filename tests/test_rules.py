@@ -77,11 +77,11 @@ CASES = [
     ("skg:UniqueArxivIdShape", "violation", P2, SKG + "arxivId",
      'DELETE WHERE { paper:2312.00002 skg:arxivId ?i } ; INSERT DATA { paper:2312.00002 skg:arxivId "2401.00001" }'),
     ("skg:AuthorPositionRepeatShape", "violation", P1, SKG + "authorship",
-     f'DELETE WHERE {{ {A2} skg:position ?p }} ; INSERT DATA {{ {A2} skg:position "1"^^xsd:positiveInteger }}'),
+     f'DELETE WHERE {{ {A2} skg:position ?p }} ; INSERT DATA {{ {A2} skg:position 1 }}'),
     ("skg:AuthorPositionGapShape", "violation", P1, SKG + "authorship",
-     f'DELETE WHERE {{ {A2} skg:position ?p }} ; INSERT DATA {{ {A2} skg:position "3"^^xsd:positiveInteger }}'),
+     f'DELETE WHERE {{ {A2} skg:position ?p }} ; INSERT DATA {{ {A2} skg:position 3 }}'),
     ("skg:KeyPointOrderShape", "violation", P1, SKG + "keyPoint",
-     f'DELETE WHERE {{ {KP_EN2} skg:position ?p }} ; INSERT DATA {{ {KP_EN2} skg:position "3"^^xsd:positiveInteger }}'),
+     f'DELETE WHERE {{ {KP_EN2} skg:position ?p }} ; INSERT DATA {{ {KP_EN2} skg:position 3 }}'),
     ("skg:YearAfterArxivShape", "violation", P1, DCT + "issued",
      'DELETE WHERE { paper:2401.00001 dcterms:issued ?y } ; INSERT DATA { paper:2401.00001 dcterms:issued "2023"^^xsd:gYear }'),
     ("skg:CopiedTextShape", "violation", P2, SKG + "oneLiner",
@@ -89,7 +89,7 @@ CASES = [
      ' INSERT DATA { paper:2312.00002 skg:oneLiner "A model that makes video from text in one pass."@en }'),
     ("skg:CopiedKeyPointShape", "violation", P2, SKG + "keyPoint",
      'INSERT DATA { paper:2312.00002 skg:keyPoint paper:copied . paper:copied a skg:KeyPoint ;'
-     ' skg:position "1"^^xsd:positiveInteger ; skg:text "Space-time network that handles every frame together in one pass."@en }'),
+     ' skg:position 1 ; skg:text "Space-time network that handles every frame together in one pass."@en }'),
     ("skg:LanguageScriptShape", "violation", P1, SKG + "oneLiner",
      'DELETE { paper:2401.00001 skg:oneLiner ?t } WHERE { paper:2401.00001 skg:oneLiner ?t FILTER(LANG(?t) = "zh") } ;'
      ' INSERT DATA { paper:2401.00001 skg:oneLiner "An English sentence tagged as Chinese."@zh }'),
@@ -133,6 +133,13 @@ CASES = [
      f"DELETE WHERE {{ {SRC} skg:sourceFile ?a }}"),
     ("skg:SourceShape/skg:sourceLine", "violation", f"{P1}/source/1", SKG + "sourceLine",
      f'DELETE WHERE {{ {SRC} skg:sourceLine ?a }} ; INSERT DATA {{ {SRC} skg:sourceLine "0"^^xsd:integer }}'),
+    ("skg:KnownTermsShape", "violation", P1, SKG + "oneLinr",
+     'INSERT DATA { paper:2401.00001 skg:oneLinr "A misspelt property."@en }'),
+    ("skg:KnownClassShape", "violation", P1, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+     "INSERT DATA { paper:2401.00001 a schema:ScholarlyArtcle }"),
+    # a graph-wide rule: the result is about the untyped node (its value), and has no path
+    ("skg:TypedSubjectShape", "violation", P + "2401.0001", None,
+     'INSERT DATA { paper:2401.0001 skg:oneLiner "A misspelt paper IRI."@en }'),
 ]
 
 
@@ -178,13 +185,36 @@ def test_every_rule_in_the_shapes_has_a_case():
         rules.add(_rule_name(graph, shape))
     for shape in set(graph.subjects(SH.sparql, None)):
         rules.add(_rule_name(graph, shape))
+    for shape in set(graph.subjects(SH.closed, None)):
+        rules.add(_rule_name(graph, shape))
     rules.discard("skg:PaperShape")
     assert rules == {case[0] for case in CASES}
 
 
+def test_the_vocabulary_rules_allow_exactly_the_terms_the_ontology_declares():
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL, RDF
+
+    from survey_kg.load import ontology
+    from survey_kg.namespaces import SKG as skg
+
+    onto, graph = ontology(), shapes()
+    properties = {term for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+                  for term in onto.subjects(RDF.type, kind)}
+    classes = set(onto.subjects(RDF.type, OWL.Class))
+    allowed_properties = set(Collection(graph, graph.value(skg.KnownTermsShape, SH.ignoredProperties)))
+    allowed_classes = set(Collection(graph, graph.value(skg.KnownClassShape, SH["in"])))
+    assert allowed_properties - {RDF.type} == properties, (
+        f"declare in the ontology: {allowed_properties - {RDF.type} - properties}; "
+        f"add to skg:KnownTermsShape: {properties - allowed_properties}")
+    assert allowed_classes == classes, (
+        f"declare in the ontology: {allowed_classes - classes}; "
+        f"add to skg:KnownClassShape: {classes - allowed_classes}")
+
+
 def test_repeated_key_point_position_is_a_violation(valid_graph):
     valid_graph.update(PREFIXES + f'DELETE WHERE {{ {KP_EN2} skg:position ?p }} ;'
-                       f' INSERT DATA {{ {KP_EN2} skg:position "1"^^xsd:positiveInteger }}')
+                       f' INSERT DATA {{ {KP_EN2} skg:position 1 }}')
     hits = [r for r in validate(valid_graph).violations if r.rule == "skg:KeyPointOrderShape"]
     assert {r.value for r in hits} == {f"{P1}/key-point/en/1", f"{P1}/key-point/en/2"}
     assert all("more than one" in r.message for r in hits)
@@ -207,3 +237,9 @@ def test_fast_engine_reports_what_the_reference_engine_reports(valid_graph, rule
     shapes_graph = shapes()
     assert validate(graph, shapes_graph, engine="turbo").results == \
         validate(graph, shapes_graph, engine="pyshacl").results
+
+
+def test_position_zero_is_a_violation(valid_graph):
+    valid_graph.update(PREFIXES + f"DELETE WHERE {{ {A1} skg:position ?p }} ; INSERT DATA {{ {A1} skg:position 0 }}")
+    hits = [r for r in validate(valid_graph).violations if r.rule == "skg:AuthorshipShape/skg:position"]
+    assert [(r.focus, r.value) for r in hits] == [(f"{P1}/author/1", "0")]

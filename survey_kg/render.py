@@ -1,0 +1,415 @@
+"""README sections from SPARQL queries and templates.
+
+A README keeps its hand-written text; generated sections sit between markers on lines of their own:
+
+    <!-- BEGIN survey-kg:summary -->
+    ...generated markdown...
+    <!-- END survey-kg:summary -->
+
+A section NAME is the template `survey_kg/templates/NAME.md.j2`. The template's header comment
+names the queries (from `queries/`) whose rows it receives, so adding a section is adding a query
+and a template, no Python:
+
+    {#- survey-kg section
+    query rows: summary
+    -#}
+
+A query that declares a `?lang` parameter gets the README's language. Rows reach the template as
+dicts of rdflib terms (None where unbound); the template writes them out only through the escaping
+filters below, each made for where the text lands (markdown inline text and table cells, HTML
+blocks, Mermaid labels, links). An rdflib term printed without a filter is an error, not a page.
+Words around the data (labels, sentences) come from `templates/labels.toml`, one table per
+README language.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from .errors import InputError
+from .files import atomic_write
+from .query import find_query, run, to_store
+from .resources import Survey, templates_dir
+
+TEMPLATE_SUFFIX = ".md.j2"
+HEADER = re.compile(r"\A\{#-?\s*survey-kg section\b(?P<body>.*?)-?#\}", re.S)
+HEADER_QUERY = re.compile(r"^\s*query\s+(?P<alias>[A-Za-z_]\w*)\s*:\s*(?P<query>[\w.-]+)\s*$")
+MARKER = re.compile(r"^<!-- (?P<kind>BEGIN|END) survey-kg:(?P<name>[\w.-]+) -->$")
+MARKER_LIKE = re.compile(r"^\s*<!--\s*(BEGIN|END)\b.*survey-kg", re.I)
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<rest>.*)$")
+
+
+# ------------------------------------------------------------------------------------ escaping
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#$@])")
+MD_LINE_START = re.compile(r"^(?:[-+=]|(\d{1,9})([.)])(?=\s|$))")
+
+
+def plain(value) -> str:
+    """Text on one line: runs of white space (newlines included) become one space."""
+    return " ".join(str(value).split())
+
+
+def md(value) -> str:
+    """Text for markdown inline context: paragraphs, list items, headings, table cells, link text.
+
+    Backslash-escapes every character that could open markdown or HTML (emphasis, code spans,
+    links, autolinks, raw HTML, entities, table pipes, strikethrough, math, headings), keeps the
+    text on one line, and escapes a leading list/heading/quote marker, so the text is shown as
+    written and cannot start a structure of its own."""
+    text = MD_SPECIAL.sub(r"\\\1", plain(value))
+    m = MD_LINE_START.match(text)
+    if m and m.group(1):
+        return m.group(1) + "\\" + text[len(m.group(1)):]
+    return "\\" + text if m else text
+
+
+def html_text(value) -> str:
+    """Text inside an HTML block (<details>, <summary>, <li>): markdown is not parsed there, so
+    only `<`, `>` and `&` matter (data never lands in an attribute), and the text must not contain
+    a blank line (which would end the block)."""
+    return html.escape(plain(value), quote=False)
+
+
+def mermaid(value) -> str:
+    """A label inside a double-quoted Mermaid string: no quotes, no angle brackets, one line."""
+    table = str.maketrans({'"': "'", "`": "'", "<": "‹", ">": "›"})
+    return plain(value).translate(table)
+
+
+def safe_url(value) -> str | None:
+    """The URL percent-encoded for a markdown link destination, or None unless it is an absolute
+    http(s) URL with a host. Characters that could end the destination (parentheses, angle
+    brackets, spaces, backslashes, quotes) are percent-encoded."""
+    text = str(value).strip()
+    if not text or any(ord(c) < 33 or c == "\x7f" for c in text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(text, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+# ------------------------------------------------------------------------------------ templates
+
+@dataclass(frozen=True)
+class Section:
+    """A README section: its template and the queries whose rows the template receives."""
+
+    name: str
+    template: Path
+    queries: dict  # name the template uses -> query name in queries/
+
+
+def parse_section(path: Path) -> Section:
+    text = path.read_text(encoding="utf-8")
+    header = HEADER.match(text)
+    if header is None:
+        raise InputError("a section template must start with a '{#- survey-kg section ... -#}' "
+                         "header", file=path, line=1,
+                         hint="name its queries there, one 'query NAME: QUERY' line each")
+    queries = {}
+    for number, line in enumerate(header["body"].splitlines(), 1):
+        if m := HEADER_QUERY.match(line):
+            queries[m["alias"]] = m["query"]
+        elif line.strip():
+            raise InputError(f"cannot read the header line {line.strip()!r}", file=path,
+                             line=number, hint="write 'query NAME: QUERY'")
+    return Section(path.name[: -len(TEMPLATE_SUFFIX)], path, queries)
+
+
+def sections() -> dict[str, Section]:
+    """Every section, by name: the templates in templates/ (files starting with '_' are helpers)."""
+    found = sorted(p for p in templates_dir().glob("*" + TEMPLATE_SUFFIX)
+                   if not p.name.startswith("_"))
+    return {s.name: s for s in map(parse_section, found)}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict]:
+    """The words around the data, one table per README language (templates/labels.toml)."""
+    path = templates_dir() / "labels.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=path) from None
+
+
+def languages() -> list[str]:
+    """The README languages, in the order labels.toml lists them (English first)."""
+    return list(labels())
+
+
+class Key(str):
+    """A term's text for lookups and comparisons in templates (`| key`, `| local_name`); like
+    rdflib terms, it cannot be printed unescaped."""
+
+
+def _finalize(value):
+    if isinstance(value, (Node, Key)):
+        raise _Unescaped(value)
+    return "" if value is None else value
+
+
+class _Unescaped(Exception):
+    def __init__(self, value):
+        super().__init__(str(value)[:60])
+
+
+@jinja2.pass_context
+def _link(context, url, label) -> str:
+    """A markdown link to an http(s) URL; any other URL is withheld with a visible note. A label
+    from the graph is escaped; a label written in a template is used as it is."""
+    target = safe_url(url) if url is not None else None
+    if target is None:
+        return "*" + md(context["t"]["link_withheld"].format(label=plain(label))) + "*"
+    text = md(label) if isinstance(label, Node) else str(label)
+    return f"[{text}]({target})"
+
+
+class RowList(list):
+    """A query's rows as a template sees them, with an index per key so that `where` (called once
+    per paper) is a lookup, not a scan of every row."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self._indexes: dict = {}
+
+    def lookup(self, key, value) -> list:
+        if key not in self._indexes:
+            index: dict = {}
+            for row in self:
+                index.setdefault(row.get(key), []).append(row)
+            self._indexes[key] = index
+        return self._indexes[key].get(value, [])
+
+
+def _where(rows, key, value) -> list:
+    """The rows whose `key` is `value`, in query order."""
+    if isinstance(rows, RowList):
+        return rows.lookup(key, value)
+    return [row for row in rows if row.get(key) == value]
+
+
+def _group_by(rows, key) -> list:
+    """(value, rows) pairs in order of first appearance; rows keep their query order."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.get(key), []).append(row)
+    return list(groups.items())
+
+
+def _local_name(value) -> Key:
+    return Key(re.sub(r"^.*[#/]", "", str(value)))
+
+
+def _fill(template: str, **values) -> str:
+    return template.format(**values)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=False,  # markdown, not HTML: each value is escaped for its place by a filter
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(md=md, html=html_text, mermaid=mermaid, link=_link, where=_where,
+                       group_by=_group_by, local_name=_local_name, key=Key, fill=_fill)
+    return env
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) -> list[dict]:
+    query = find_query(name, survey)
+    params = {"lang": lang} if "lang" in query.params else {}
+    key = (name, params.get("lang"))
+    if key not in cache:
+        result = run(store, query, params)
+        cache[key] = RowList({var: row.get(var) for var in result.vars} for row in result.rows)
+    return cache[key]
+
+
+def render_section(store: ox.Store, survey: Survey, section: Section, lang: str,
+                   cache: dict | None = None) -> str:
+    """One section's markdown. The queries run on an Oxigraph store (see `query.to_store`): the
+    same rows as rdflib, in a fraction of the time on large surveys."""
+    cache = {} if cache is None else cache
+    data = {alias: _rows(store, survey, name, lang, cache)
+            for alias, name in section.queries.items()}
+    try:
+        text = environment().get_template(section.template.name).render(
+            **data, lang=lang, t=labels()[lang])
+    except _Unescaped as exc:
+        raise InputError(f"section {section.name!r}: a value from the graph reaches the page "
+                         f"without an escaping filter ({exc})", file=section.template,
+                         hint="write it through md, html, mermaid or link") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"template syntax error: {exc.message}", file=exc.filename or
+                         section.template, line=exc.lineno) from None
+    except jinja2.TemplateError as exc:
+        raise InputError(f"section {section.name!r}: {exc}", file=section.template) from None
+    # Templates may leave runs of blank lines around optional parts; one blank line is enough.
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def render_sections(graph: Graph | ox.Store, survey: Survey, lang: str, *, names=None,
+                    cache: dict | None = None) -> dict[str, str]:
+    """Markdown of each section (or of the named ones) in the language `lang`. `graph` is the
+    survey's rdflib graph, or an Oxigraph store made from it once (`query.to_store`) when
+    rendering several languages."""
+    if lang not in labels():
+        raise InputError(f"no README language {lang!r}", field="lang",
+                         hint="languages: " + ", ".join(languages()))
+    known = sections()
+    cache = {} if cache is None else cache
+    wanted = sorted(known) if names is None else sorted(set(names) & set(known))
+    store = graph if isinstance(graph, ox.Store) else to_store(graph)
+    return {name: render_section(store, survey, known[name], lang, cache) for name in wanted}
+
+
+# ------------------------------------------------------------------------------------ markers
+
+def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]]:
+    """(name, BEGIN line index, END line index) of each marked section, in order. Markers in
+    fenced code blocks are examples, not markers. Raises InputError (with file and line) for a
+    BEGIN without END, an END without BEGIN, a section marked twice, a nested BEGIN, a marker
+    that is not well formed, or a name not in `known`."""
+    lines = text.splitlines()
+    found, seen = [], {}
+    open_name, open_at, fence = None, None, None
+    for index, line in enumerate(lines):
+        number = index + 1
+        if open_name is None:
+            if fence:
+                m = FENCE.match(line)
+                if m and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) \
+                        and not m["rest"].strip():
+                    fence = None
+                continue
+            if m := FENCE.match(line):
+                fence = m["fence"]
+                continue
+        marker = MARKER.match(line.strip())
+        if marker is None:
+            if MARKER_LIKE.search(line):
+                raise InputError("this survey-kg marker is not well formed", file=file,
+                                 line=number, hint="write '<!-- BEGIN survey-kg:NAME -->' or '<!-- "
+                                                   "END survey-kg:NAME -->' on a line of its own")
+            continue
+        kind, name = marker["kind"], marker["name"]
+        if known is not None and name not in known:
+            raise InputError(f"unknown section {name!r}", file=file, line=number, field=name,
+                             hint="known sections: " + ", ".join(sorted(known)))
+        if kind == "BEGIN":
+            if open_name is not None:
+                raise InputError(f"section {name!r} begins inside section {open_name!r} "
+                                 f"(opened at line {open_at + 1}, not closed)", file=file,
+                                 line=number, hint=f"add <!-- END survey-kg:{open_name} --> first")
+            if name in seen:
+                raise InputError(f"section {name!r} is marked twice (first at line {seen[name]})",
+                                 file=file, line=number, hint="keep one of them")
+            open_name, open_at = name, index
+        elif open_name is None:
+            raise InputError(f"END of section {name!r} without its BEGIN", file=file, line=number,
+                             hint=f"add <!-- BEGIN survey-kg:{name} --> before it, or remove it")
+        elif name != open_name:
+            raise InputError(f"END of section {name!r} inside section {open_name!r} (opened at "
+                             f"line {open_at + 1})", file=file, line=number,
+                             hint=f"close it with <!-- END survey-kg:{open_name} -->")
+        else:
+            seen[name] = open_at + 1
+            found.append((name, open_at, index))
+            open_name = None
+    if open_name is not None:
+        raise InputError(f"section {open_name!r} has no END marker", file=file, line=open_at + 1,
+                         hint=f"add <!-- END survey-kg:{open_name} --> where the section ends")
+    return found
+
+
+def update_readme_text(text: str, sections: dict[str, str], file=None) -> str:
+    """`text` with what is between each pair of markers replaced by that section's markdown.
+    Everything outside the markers, the markers included, is kept byte for byte (line ends too)."""
+    lines = text.splitlines(keepends=True)
+    out, start = [], 0
+    for name, begin, end in find_sections(text, file=file, known=set(sections)):
+        out.extend(lines[start:begin + 1])
+        newline = "\r\n" if lines[begin].endswith("\r\n") else "\n"
+        body = "\n" + sections[name].strip("\n") + "\n\n"
+        out.append(body.replace("\n", newline))
+        start = end
+    out.extend(lines[start:])
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------ files
+
+def _read_exact(path: Path) -> str:
+    """The README as it is on disk (no line-end or BOM changes, so outside text stays intact)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the file is not valid UTF-8 (byte {exc.start})", file=path,
+                         hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
+
+
+def readme_updates(graph: Graph, survey: Survey) -> list[tuple[Path, str, str]]:
+    """(path, current text, generated text) of each README of the survey that exists."""
+    cache: dict = {}
+    known = set(sections())
+    store = to_store(graph)
+    updates = []
+    for lang in languages():
+        path = survey.readme(lang)
+        if not path.is_file():
+            continue
+        old = _read_exact(path)
+        names = [name for name, _, _ in find_sections(old, file=path, known=known)]
+        rendered = render_sections(store, survey, lang, names=names, cache=cache)
+        updates.append((path, old, update_readme_text(old, rendered, file=path)))
+    return updates
+
+
+def readme_diffs(graph: Graph, survey: Survey) -> list[str]:
+    """A unified diff per README that is not up to date; empty when every README is."""
+    diffs = []
+    for path, old, new in readme_updates(graph, survey):
+        if old == new:
+            continue
+        name = path.relative_to(survey.root).as_posix() if path.is_relative_to(survey.root) \
+            else str(path)
+        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                     fromfile=f"{name} (current)", tofile=f"{name} (generated)")
+        diffs.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+    return diffs
+
+
+def write_readmes(graph: Graph, survey: Survey) -> list[Path]:
+    """Regenerate the marked sections of the survey's READMEs; write (atomically) only the files
+    that change, and return their paths."""
+    written = []
+    for path, old, new in readme_updates(graph, survey):
+        if new != old:
+            atomic_write(path, new)
+            written.append(path)
+    return written

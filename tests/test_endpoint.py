@@ -1,0 +1,268 @@
+"""survey_kg.endpoint against a real Oxigraph server: publish, then every query remotely gives the
+same output as locally, in every format; publishing replaces a graph and leaves the others."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import rdflib.namespace
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID
+
+from survey_kg import endpoint, query as q
+from survey_kg.cli import main
+from survey_kg.errors import EndpointError, InputError
+from survey_kg.load import load_files
+from survey_kg.namespaces import PREFIXES, new_graph
+
+from .conftest import FIXTURES, ROOT
+from .oxigraph_server import oxigraph_server, start_oxigraph  # noqa: F401  (fixtures)
+
+QUERIES = q.list_queries()
+SECOND_GRAPH = "https://w3id.org/survey-kg/dataset/test-second"
+EXAMPLE = re.compile(r"e\.g\.\s+(\S+?)[.,;)]?(?:\s|$)")
+
+
+@pytest.fixture(scope="module")
+def survey_graph():
+    return load_files([ROOT / "data"])
+
+
+@pytest.fixture(scope="module")
+def survey_iri(survey_graph):
+    return endpoint.default_graph_iri(survey_graph)
+
+
+@pytest.fixture(scope="module")
+def published(oxigraph_server, survey_graph, survey_iri):  # noqa: F811
+    """The module's server holding the survey in the default named graph, and nothing else."""
+    count = endpoint.publish(survey_graph, oxigraph_server.store_url, survey_iri,
+                             query_url=oxigraph_server.query_url, timeout=10)
+    assert count == len(survey_graph)
+    return oxigraph_server
+
+
+def formatted(rows) -> dict[str, str]:
+    return {name: format_rows(rows) for name, format_rows in q.FORMATS.items()}
+
+
+def assert_same_output(remote, local):
+    """Byte-identical output in every format."""
+    assert formatted(remote) == formatted(local)
+
+
+# ------------------------------------------------------------------- values for parameters
+
+def candidates(graph, param: q.Param) -> list[str]:
+    """Real values for a parameter, from the data: the header's own example first."""
+    found = [m.group(1) for m in EXAMPLE.finditer(param.doc)]
+    if param.kind == "iri":
+        namespace = str(PREFIXES.get(param.name, ""))
+        typed = sorted({str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)})
+        found += [iri for iri in typed if namespace and iri.startswith(namespace)] or typed
+    elif param.kind == "lang":
+        found += sorted({o.language for o in graph.objects() if isinstance(o, Literal)
+                         and o.language}, reverse=True)
+    elif param.kind == "year":
+        found += sorted({str(o) for o in graph.objects(None, DCTERMS.issued)})
+    elif param.kind == "integer":
+        found += ["1", "2", "3"]
+    else:
+        found += sorted({str(o) for o in graph.objects() if isinstance(o, Literal)})[:50]
+    return found
+
+
+def real_binding(graph, query_file, param):
+    """A value for `param` with which the query returns rows locally, and those rows."""
+    for value in candidates(graph, param)[:60]:
+        rows = q.run(graph, query_file, {param.name: value})
+        if len(rows):
+            return value, rows
+    pytest.fail(f"no value from the data gives rows for {query_file.name} ?{param.name}")
+
+
+# ------------------------------------------------------------------------ remote = local
+
+def test_the_survey_has_queries():
+    assert "summary" in [item.name for item in QUERIES]
+
+
+@pytest.mark.parametrize("query_file", QUERIES, ids=[item.name for item in QUERIES])
+def test_query_remote_equals_local(published, survey_graph, survey_iri, query_file):
+    local = q.run(survey_graph, query_file)
+    text = q.bind(query_file)
+    over_named_graph = endpoint.select(published.query_url, text, timeout=10,
+                                       graph=survey_iri)
+    over_union = endpoint.select(published.query_url, text, timeout=10)
+    assert formatted(over_union) == formatted(over_named_graph)
+    assert_same_output(over_named_graph, local)
+
+
+PARAMETERIZED = [(item, param) for item in QUERIES for param in item.params.values()]
+
+
+@pytest.mark.parametrize("query_file,param", PARAMETERIZED,
+                         ids=[f"{item.name}-{param.name}" for item, param in PARAMETERIZED])
+def test_query_with_a_parameter_remote_equals_local(published, survey_graph, survey_iri,
+                                                    query_file, param):
+    value, local = real_binding(survey_graph, query_file, param)
+    text = q.bind(query_file, {param.name: value})
+    remote = endpoint.select(published.query_url, text, timeout=10, graph=survey_iri)
+    assert len(remote) == len(local) > 0
+    assert_same_output(remote, local)
+
+
+@pytest.mark.parametrize("fmt", sorted(q.FORMATS))
+def test_query_command_prints_the_same_bytes_remotely(published, survey_iri, fmt):
+    runner = CliRunner()
+    local = runner.invoke(main, ["--root", str(ROOT), "query", "summary", "--format", fmt])
+    remote = runner.invoke(main, ["--root", str(ROOT), "query", "summary", "--format", fmt,
+                                  "--endpoint", published.query_url, "--graph",
+                                  survey_iri])
+    assert local.exit_code == 0, local.output
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout_bytes == local.stdout_bytes
+    assert "paper" in local.stdout
+
+
+def test_bad_query_is_a_clear_error_from_the_server(published):
+    with pytest.raises(EndpointError) as caught:
+        endpoint.select(published.query_url, "SELECT * WHERE {", timeout=10)
+    message = str(caught.value)
+    assert message.startswith(f"{published.query_url}: HTTP 400 Bad Request")
+    assert "\n" not in message
+
+
+def test_graph_option_needs_an_endpoint():
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "query", "summary", "--graph",
+                                       endpoint.FALLBACK_GRAPH])
+    assert result.exit_code == 2
+    assert "--graph needs --endpoint" in result.stderr
+
+
+# -------------------------------------------------------------------------------- publish
+
+def small_graph(title: str):
+    graph = new_graph()
+    paper = URIRef(PREFIXES["paper"] + "0000.00001")
+    graph.add((paper, RDF.type, PREFIXES["schema"].ScholarlyArticle))
+    graph.add((paper, DCTERMS.title, Literal(title, lang="en")))
+    return graph
+
+
+def test_publish_command_reports_the_count_and_replaces_the_graph(start_oxigraph,  # noqa: F811
+                                                                   survey_graph, survey_iri):
+    server = start_oxigraph()
+    runner = CliRunner()
+    args = ["--root", str(ROOT), "publish", "--endpoint", server.query_url, "--timeout", "10"]
+    first = runner.invoke(main, args)
+    second = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    expected = (f"published {len(survey_graph)} triples to graph <{survey_iri}> "
+                f"at {server.store_url}\n")
+    assert first.stdout == second.stdout == expected
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    total = endpoint.select(server.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(total.rows[0]["n"]) == len(survey_graph)  # not doubled in the default graph
+
+
+def test_publish_to_a_second_graph_leaves_the_first(start_oxigraph, survey_graph,  # noqa: F811
+                                                    survey_iri):
+    server = start_oxigraph()
+    urls = dict(query_url=server.query_url, timeout=10)
+    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
+    other = small_graph("Another survey")
+    assert endpoint.publish(other, server.store_url, SECOND_GRAPH, **urls) == len(other)
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    rows = endpoint.select(server.query_url, q.bind(q.find_query("summary")), timeout=10,
+                           graph=survey_iri)
+    assert formatted(rows) == formatted(q.run(survey_graph, q.find_query("summary")))
+    replaced = small_graph("The same survey, edited")
+    endpoint.publish(replaced, server.store_url, SECOND_GRAPH, **urls)
+    titles = endpoint.select(server.query_url, "SELECT ?t WHERE { ?p <%s> ?t }" % DCTERMS.title,
+                             graph=SECOND_GRAPH)
+    assert [str(row["t"]) for row in titles.rows] == ["The same survey, edited"]
+
+
+def test_publish_through_sparql_update(start_oxigraph, survey_graph, survey_iri):  # noqa: F811
+    server = start_oxigraph()
+    result = None
+    for _ in range(2):  # twice: replaced, not doubled
+        result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
+                                           server.query_url, "--update-endpoint",
+                                           server.update_url])
+        assert result.exit_code == 0, result.output
+    assert f"published {len(survey_graph)} triples" in result.stdout
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    rows = endpoint.select(server.query_url, q.bind(q.find_query("summary")), timeout=10)
+    assert formatted(rows) == formatted(q.run(survey_graph, q.find_query("summary")))
+
+
+def test_a_rejected_upload_leaves_the_previous_graph(start_oxigraph, survey_graph,  # noqa: F811
+                                                     survey_iri):
+    server = start_oxigraph()
+    urls = dict(query_url=server.query_url, timeout=10)
+    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
+    broken = small_graph("Fine title")
+    # An IRI without a scheme: rdflib writes it, Oxigraph refuses the whole upload.
+    broken.add((URIRef("not-absolute"), RDF.type, RDF.Property))
+    with pytest.raises(EndpointError) as caught:
+        endpoint.publish(broken, server.store_url, survey_iri, **urls)
+    assert str(caught.value).startswith(f"{server.store_url}: HTTP 400")
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+
+
+def test_store_url_is_derived_only_from_a_query_url():
+    assert endpoint.store_url_for("http://h:7878/query") == "http://h:7878/store"
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
+                                       "http://127.0.0.1:3030/ds/sparql"])
+    assert result.exit_code == 2
+    assert "cannot tell the Graph Store endpoint" in result.stderr
+    assert "--store-endpoint" in result.stderr
+
+
+def test_publish_help_names_the_default_graph():
+    result = CliRunner().invoke(main, ["publish", "--help"], terminal_width=300,
+                                max_content_width=300)
+    assert endpoint.FALLBACK_GRAPH in result.output
+
+
+def test_publish_refuses_a_bad_graph_iri():
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
+                                       "http://127.0.0.1:9/query", "--graph", "not an iri"])
+    assert result.exit_code == 2
+    assert "not an absolute IRI" in result.stderr
+
+
+def test_server_in_fixture_is_a_real_oxigraph(oxigraph_server):  # noqa: F811
+    with urllib.request.urlopen(oxigraph_server.query_url + "?query=ASK%7B%7D", timeout=5) as r:
+        assert r.headers["Server"].startswith("Oxigraph")
+
+
+def test_fixture_survey_round_trips(start_oxigraph):  # noqa: F811
+    """A second data set (the test fixture) through the same path, with its own named graph."""
+    server = start_oxigraph()
+    graph = load_files([FIXTURES / "valid-survey.ttl"])
+    count = endpoint.publish(graph, server.store_url, SECOND_GRAPH, query_url=server.query_url,
+                             timeout=10)
+    assert count == len(graph)
+    summary = q.find_query("summary")
+    remote = endpoint.select(server.query_url, q.bind(summary), graph=SECOND_GRAPH)
+    assert formatted(remote) == formatted(q.run(graph, summary))
+
+
+def test_default_graph_is_the_dataset_the_data_describes(survey_graph, survey_iri):
+    fixture = load_files([FIXTURES / "valid-survey.ttl"])
+    assert endpoint.default_graph_iri(fixture) == "https://w3id.org/survey-kg/dataset/survey"
+    described = sorted(str(s) for s in survey_graph.subjects(RDF.type, VOID.Dataset))
+    assert [survey_iri] == (described or [endpoint.FALLBACK_GRAPH])
+    fixture.add((URIRef("https://example.org/one"), RDF.type, VOID.Dataset))
+    assert endpoint.default_graph_iri(fixture) == "https://example.org/one"
+    fixture.add((URIRef("https://example.org/two"), RDF.type, VOID.Dataset))
+    with pytest.raises(InputError, match="several datasets"):
+        endpoint.default_graph_iri(fixture)
