@@ -243,14 +243,19 @@ def run_benchmark(sizes: list[str], out: Path, repeat: int = 5, seed: int = DEFA
                 if stage == "load" and results[-1].status == "ok":
                     detail = results[-1].runs[0].detail
                     survey.triples, survey.papers = detail["triples"], detail["papers"]
+                # written after every stage, so a long run stopped halfway keeps what it measured
+                _write(out, _meta(repeat, seed, timeout, budget), surveys, results)
         finally:
             if server:
                 server.stop()
-    report = {"meta": _meta(repeat, seed, timeout, budget),
-              "surveys": [_survey_json(s) for s in surveys],
-              "results": [_result_json(r) for r in results]}
+    return _write(out, _meta(repeat, seed, timeout, budget), surveys, results)
+
+
+def _write(out: Path, meta: dict, surveys: list, results: list) -> dict:
     from .files import atomic_write
 
+    report = {"meta": meta, "surveys": [_survey_json(s) for s in surveys],
+              "results": [_result_json(r) for r in results]}
     atomic_write(out / "bench.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     atomic_write(out / "bench.md", to_markdown(report))
     return report
@@ -416,9 +421,10 @@ def _query(stage, root, extra):
     from . import query as q
     from .resources import Survey as Folder
 
-    graph = _graph(root)
+    # as `survey-kg query` and `readme` do: the graph copied once into Oxigraph, which evaluates
+    store = q.to_store(_graph(root))
     query = q.find_query(stage.split(":", 1)[1], Folder(root))
-    return lambda: {"rows": len(q.run(graph, query))}
+    return lambda: {"rows": len(q.run(store, query))}
 
 
 def _serialize(stage, root, extra):

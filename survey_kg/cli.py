@@ -185,7 +185,8 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
     else:
         from .load import load_files
 
-        rows = q.run(load_files([survey.data]), query_file, bindings)
+        # Oxigraph evaluates (the same rows as rdflib, and as a remote Oxigraph, much faster)
+        rows = q.run(q.to_store(load_files([survey.data])), query_file, bindings)
     click.echo(q.FORMATS[fmt](rows), nl=False)
 
 

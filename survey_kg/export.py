@@ -8,6 +8,7 @@ order the input files were read in. See docs/decisions/0010-publishing-dumps.md.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, XSD
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import InputError
 from .files import atomic_write, read_text
@@ -42,14 +44,41 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
+# Turtle's PN_LOCAL (https://www.w3.org/TR/turtle/#grammar-production-PN_LOCAL), the local part of
+# a prefixed name, with rdflib's escapes (\( \) \%) as PLX.
+_PN_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+            "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+            "\U00010000-\U000EFFFF")
+_PN_CHARS = _PN_BASE + "_\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = re.compile(f"(?:[{_PN_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*"
+                       f"(?:[{_PN_CHARS}:]|{_PLX}))?")
+
+
+class _TurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer, using a prefixed name only where Turtle allows it. rdflib decides
+    by Unicode category and would write e.g. `person:ªlvarez` (U+00AA, U+00B5 and U+00BA are
+    letters but not PN_CHARS), which Turtle parsers, ours included, reject; such an IRI is
+    written in full instead."""
+
+    def get_pname(self, uri, gen_prefix=True):
+        pname = super().get_pname(uri, gen_prefix)
+        local = pname.partition(":")[2] if pname else ""
+        return pname if not local or _PN_LOCAL.fullmatch(local) else None
+
+
 def to_turtle(graph: Graph) -> str:
     """Pretty Turtle with the project's prefixes, subjects and predicates in a stable order."""
-    return bind_prefixes(canonical(graph)).serialize(format="turtle")
+    out = io.BytesIO()
+    _TurtleSerializer(bind_prefixes(canonical(graph))).serialize(out, encoding="utf-8")
+    return out.getvalue().decode("utf-8")
 
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples, one triple per line, lines sorted (diff-friendly)."""
-    lines = canonical(graph).serialize(format="nt").splitlines()
+    # Only "\n" ends an N-Triples line: splitlines() would also cut at U+0085, U+2028, form feed
+    # and other characters rdflib writes unescaped inside a literal, tearing the triple apart.
+    lines = canonical(graph).serialize(format="nt").split("\n")
     return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
 
 
@@ -119,6 +148,12 @@ class _Context:
                 candidate = f"{prefix}:{local}"
                 if len(candidate) < len(best) or (len(candidate) == len(best) and candidate < best):
                     best = candidate
+        scheme, _, rest = best.partition(":")
+        if best == iri and scheme in self.prefixes and not rest.startswith("//"):
+            # JSON-LD would expand it with the prefix (its "IRI confused with prefix" error)
+            raise InputError(f"the IRI <{iri}> cannot be written in JSON-LD: it reads as a "
+                             f"compact IRI with the context's prefix {scheme}:",
+                             hint=f"if {iri} was meant as a prefixed name, write it without <>")
         return best
 
 
@@ -206,7 +241,9 @@ class _JsonLd:
             return term.name, self.language_map(values)
         items = [self.value(subject, term, v) for v in values]
         items.sort(key=lambda item: self.sort_key(item))
-        if len(items) == 1 and term.container != "@set":
+        # A lone object under a language-map term would be read as a language map (its "@value"
+        # key as a language tag): value objects there stay in an array.
+        if len(items) == 1 and term.container not in ("@set", "@language"):
             return term.name, items[0]
         return term.name, items
 

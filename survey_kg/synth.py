@@ -33,7 +33,7 @@ from .importer import slug
 from .namespaces import BASE, CATEGORY, PAPER, PERSON, PREFIXES, VENUE
 
 # Bump when the output for a given (n_papers, seed) changes, so caches keyed on it are refreshed.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PAGE_NAMES = {"en": "README.md", "zh": "README_zh.md"}
 
 # ------------------------------------------------------------------ the fixed parts of a survey
@@ -548,40 +548,8 @@ def generate(n_papers: int, seed: int) -> SynthSurvey:
     """A synthetic survey of `n_papers` papers; the same arguments give the same survey."""
     if n_papers < 0:
         raise ValueError("n_papers must be 0 or more")
-    rng = random.Random(seed)
-    pool = _people_pool(rng, max(60, round(1.5 * n_papers)))
-    # Zipf-like: a few prolific authors, most on one to three papers
-    author_weights = list(accumulate(1 / (rank + 50) ** 0.8 for rank in range(len(pool))))
-    # arXiv for ~35% of papers, the other venues Zipf-like in list order
-    others = [1 / (rank + 2) for rank in range(len(VENUES) - 1)]
-    venue_weights = list(accumulate([sum(others) * 35 / 65] + others))
-    category_weights = list(accumulate(1 + (i * 7) % 5 for i in range(len(CATEGORIES))))
-    ids, names, seen = set(), set(), set()
-    papers = []
-    for _ in range(n_papers):
-        category = CATEGORIES[_pick(rng, category_weights)]
-        venue = VENUES[_pick(rng, venue_weights)]
-        arxiv = _arxiv_id(rng, ids)
-        arxiv_year = 2000 + int(arxiv[:2])
-        year = arxiv_year if venue[2] == "PreprintServer" else min(
-            2025, arxiv_year + rng.choices((0, 1, 2), (60, 35, 5))[0])
-        method = _method_name(rng, names)
-        authors = _authors(rng, pool, author_weights)
-        words = _Words(rng, method, category)
-        code = project = None
-        if rng.random() < 0.8:
-            owner = rng.choice(LABS) if rng.random() < 0.4 else slug(authors[0]).replace("-", "")
-            code = f"https://github.com/{owner}/{slug(method)}"
-        if rng.random() < 0.3:
-            project = f"https://{slug(method)}-project.github.io/"
-        papers.append(Paper(
-            arxiv=arxiv, title=f"{method}: {words.title()}", authors=authors, venue=venue[0],
-            year=year, category=category,
-            texts={(name, lang): words.unique_text(name, lang, seen)
-                   for name in ("oneLiner", "coreInnovation", "abstract") for lang in ("en", "zh")},
-            key_points={lang: [words.unique_text("keyPoint", lang, seen)
-                               for _ in range(rng.randint(3, 6))] for lang in ("en", "zh")},
-            code=code, project=project))
+    draw = _Draw(random.Random(seed), n_papers)
+    papers = [draw.paper() for _ in range(n_papers)]
     return SynthSurvey(n_papers, seed, papers, list(CATEGORIES), list(VENUES))
 
 
@@ -598,6 +566,49 @@ def write_survey(folder: Path | str, n_papers: int, seed: int) -> SynthSurvey:
 
 
 # ------------------------------------------------------------------ drawing values
+
+class _Draw:
+    """Draws papers one after another from one random generator (so the order of draws, and
+    with it the survey, is fixed by the seed)."""
+
+    def __init__(self, rng: random.Random, n_papers: int):
+        self.rng = rng
+        self.pool = _people_pool(rng, max(60, round(1.5 * n_papers)))
+        # Zipf-like: a few prolific authors, most on one to three papers
+        self.author_weights = list(accumulate(1 / (rank + 50) ** 0.8
+                                              for rank in range(len(self.pool))))
+        # arXiv for ~35% of papers, the other venues Zipf-like in list order
+        others = [1 / (rank + 2) for rank in range(len(VENUES) - 1)]
+        self.venue_weights = list(accumulate([sum(others) * 35 / 65] + others))
+        self.category_weights = list(accumulate(1 + (i * 7) % 5 for i in range(len(CATEGORIES))))
+        self.ids, self.names, self.seen = set(), set(), set()
+
+    def paper(self) -> Paper:
+        rng = self.rng
+        category = CATEGORIES[_pick(rng, self.category_weights)]
+        venue = VENUES[_pick(rng, self.venue_weights)]
+        arxiv = _arxiv_id(rng, self.ids)
+        arxiv_year = 2000 + int(arxiv[:2])
+        year = arxiv_year if venue[2] == "PreprintServer" else min(
+            2025, arxiv_year + rng.choices((0, 1, 2), (60, 35, 5))[0])
+        method = _method_name(rng, self.names)
+        authors = _authors(rng, self.pool, self.author_weights)
+        words = _Words(rng, method, category)
+        code = project = None
+        if rng.random() < 0.8:
+            owner = rng.choice(LABS) if rng.random() < 0.4 else slug(authors[0]).replace("-", "")
+            code = f"https://github.com/{owner}/{slug(method)}"
+        if rng.random() < 0.3:
+            project = f"https://{slug(method)}-project.github.io/"
+        return Paper(
+            arxiv=arxiv, title=f"{method}: {words.title()}", authors=authors, venue=venue[0],
+            year=year, category=category,
+            texts={(name, lang): words.unique_text(name, lang, self.seen)
+                   for name in ("oneLiner", "coreInnovation", "abstract") for lang in ("en", "zh")},
+            key_points={lang: [words.unique_text("keyPoint", lang, self.seen)
+                               for _ in range(rng.randint(3, 6))] for lang in ("en", "zh")},
+            code=code, project=project)
+
 
 def _pick(rng: random.Random, cumulative: list[float]) -> int:
     return bisect(cumulative, rng.random() * cumulative[-1])
