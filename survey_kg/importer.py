@@ -532,23 +532,20 @@ def _paper_triples(graph: Graph, record: dict, findings: list):
     add((paper, RDF.type, SCHEMA.ScholarlyArticle))
     add((paper, SKG.arxivId, Literal(arxiv)))
     add((paper, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{arxiv}")))
-    for key in [k for k in record if isinstance(k, tuple)]:
-        value = record[key][0]
-        name, lang = key
-        if True:
-            if name == "title":
-                add((paper, DCTERMS.title, Literal(value, lang=lang)))
-            elif name == "keyPoints":
-                for position, text in enumerate(value, 1):
-                    point = PAPER[f"{arxiv}/key-point/{lang}/{position}"]
-                    add((paper, SKG.keyPoint, point))
-                    add((point, RDF.type, SKG.KeyPoint))
-                    add((point, SKG.position, Literal(position)))
-                    add((point, SKG.text, Literal(value[position - 1], lang=lang)))
-            else:
-                prop = {"oneLiner": SKG.oneLiner, "coreInnovation": SKG.coreInnovation,
-                        "abstract": DCTERMS.abstract}[name]
-                add((paper, prop, Literal(value, lang=lang)))
+    texts = {"oneLiner": SKG.oneLiner, "coreInnovation": SKG.coreInnovation,
+             "abstract": DCTERMS.abstract}
+    for (name, lang), (value, *_) in [(k, v) for k, v in record.items() if isinstance(k, tuple)]:
+        if name == "title":
+            add((paper, DCTERMS.title, Literal(value, lang=lang)))
+        elif name == "keyPoints":
+            for position, text in enumerate(value, 1):
+                point = PAPER[f"{arxiv}/key-point/{lang}/{position}"]
+                add((paper, SKG.keyPoint, point))
+                add((point, RDF.type, SKG.KeyPoint))
+                add((point, SKG.position, Literal(position)))
+                add((point, SKG.text, Literal(text, lang=lang)))
+        else:
+            add((paper, texts[name], Literal(value, lang=lang)))
     for position, name in enumerate(record.get("authors", ((),))[0], 1):
         person = PERSON[slug(name)]
         authorship = PAPER[f"{arxiv}/author/{position}"]
