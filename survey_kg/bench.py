@@ -387,29 +387,34 @@ def _import(stage, root, extra):
 
 
 def _load(stage, root, extra):
+    import pyoxigraph as ox
     from rdflib.namespace import RDF
 
-    from .load import load_files
     from .namespaces import SCHEMA
 
     def task():
-        graph = load_files([root / "data"])
-        return {"triples": len(graph),
-                "papers": sum(1 for _ in graph.subjects(RDF.type, SCHEMA.ScholarlyArticle))}
+        store = _graph(root)
+        papers = store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                         ox.NamedNode(str(SCHEMA.ScholarlyArticle)))
+        return {"triples": len(store), "papers": sum(1 for _ in papers)}
     return task
 
 
 def _graph(root: Path):
-    from .load import load_files
+    """The survey's graph as the tool holds it: an Oxigraph store (survey_kg.build)."""
+    from .load import load_store
 
-    return load_files([root / "data"])
+    return load_store([root / "data"])
 
 
 def _validate(stage, root, extra):
-    from .validate import validate
+    from .load import load_files
+    from .validate import DEFAULT_ENGINE, validate
 
-    graph = _graph(root)
     engine = {"engine": stage.split(":", 1)[1]} if ":" in stage else {}
+    # the engines with pyshacl's API take an rdflib graph; loading it is set-up, not validation
+    graph = _graph(root) if engine.get("engine", DEFAULT_ENGINE) == DEFAULT_ENGINE \
+        else load_files([root / "data"])
 
     def task():
         report = validate(graph, **engine)
@@ -421,8 +426,8 @@ def _query(stage, root, extra):
     from . import query as q
     from .resources import Survey as Folder
 
-    # as `survey-kg query` and `readme` do: the graph copied once into Oxigraph, which evaluates
-    store = q.to_store(_graph(root))
+    # as `survey-kg query` and `readme` do: Oxigraph evaluates, on the store the build loaded
+    store = _graph(root)
     query = q.find_query(stage.split(":", 1)[1], Folder(root))
     return lambda: {"rows": len(q.run(store, query))}
 

@@ -121,11 +121,10 @@ def validate(ctx, paths, fmt):
     Exit 0 when there is no violation (warnings are allowed), 1 when there are violations,
     2 when the input cannot be read.
     """
-    from .load import load_files
+    from .load import load_store
     from .validate import format_json, format_text, format_turtle, validate as run
 
-    graph = load_files(paths or [survey_of(ctx).data])
-    report = run(graph)
+    report = run(load_store(paths or [survey_of(ctx).data]))
     formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
     click.echo(formatter(report), nl=False)
     ctx.exit(0 if report.conforms else 1)
@@ -325,11 +324,11 @@ def readme_command(ctx, check):
       survey-kg readme
       survey-kg readme --check
     """
-    from .load import load_files
+    from .load import load_store
     from .render import readme_diffs, write_readmes
 
     survey = survey_of(ctx)
-    graph = load_files([survey.data])
+    graph = load_store([survey.data])
     if check:
         diffs = readme_diffs(graph, survey)
         for diff in diffs:

@@ -35,15 +35,22 @@ def turtle_files(paths) -> list[Path]:
 
 
 def parse_turtle(graph: Graph, path: Path) -> None:
-    """Parse one Turtle file into `graph`; a syntax error becomes an InputError naming file and line.
+    """Parse one Turtle file into an rdflib `graph` (used for the small ontology and shapes)."""
+    store = ox.Store()
+    load_into(store, path)
+    add_triples(graph, ((q.subject, q.predicate, q.object) for q in store))
+
+
+def load_into(store: ox.Store, path: Path) -> None:
+    """Load one Turtle file into `store`; a syntax error becomes an InputError naming file and line.
 
     Oxigraph's parser does the reading: it is strict (it rejects invalid IRIs that rdflib lets
-    through), it says where an error is (line and column), and it is several times faster."""
+    through), it says where an error is (line and column), and it is several times faster. Each
+    file's blank nodes are its own (Oxigraph gives them fresh labels per load)."""
     text = read_text(path)
     try:
-        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                         base_iri=path.resolve().as_uri())
-        add_triples(graph, ((q.subject, q.predicate, q.object) for q in quads))
+        store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
+                   base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
         message = re.sub(r"^Parser error (at line \d+ )?", "", str(exc))
         message = re.sub(r" \(line \d+\)$", "", message)
@@ -68,11 +75,26 @@ def add_triples(graph: Graph, triples) -> None:
     graph.addN((term(s), term(p), term(o), graph) for s, p, o in triples)
 
 
-def load_files(paths) -> Graph:
-    graph = new_graph()
+def load_store(paths) -> ox.Store:
+    """Every Turtle file named (folders searched), in one in-memory Oxigraph store: what the build
+    validates, queries and serializes (see docs/decisions/0012-fast-validation.md)."""
+    store = ox.Store()
     for path in turtle_files(paths):
-        parse_turtle(graph, path)
-    return bind_prefixes(graph)
+        load_into(store, path)
+    return store
+
+
+def to_graph(store: ox.Store) -> Graph:
+    """The store's default graph as an rdflib graph, with the project's prefixes."""
+    graph = new_graph()
+    add_triples(graph, ((q.subject, q.predicate, q.object)
+                        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+    return graph
+
+
+def load_files(paths) -> Graph:
+    """Every Turtle file named (folders searched), in one rdflib graph."""
+    return to_graph(load_store(paths))
 
 
 def load(root: Path | str | None = None) -> Graph:

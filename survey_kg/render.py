@@ -373,11 +373,12 @@ def _read_exact(path: Path) -> str:
         raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
 
 
-def readme_updates(graph: Graph, survey: Survey) -> list[tuple[Path, str, str]]:
-    """(path, current text, generated text) of each README of the survey that exists."""
+def readme_updates(graph: Graph | ox.Store, survey: Survey) -> list[tuple[Path, str, str]]:
+    """(path, current text, generated text) of each README of the survey that exists, from the
+    survey's rdflib graph or Oxigraph store."""
     cache: dict = {}
     known = set(sections())
-    store = to_store(graph)
+    store = graph if isinstance(graph, ox.Store) else to_store(graph)
     updates = []
     for lang in languages():
         path = survey.readme(lang)
@@ -390,7 +391,7 @@ def readme_updates(graph: Graph, survey: Survey) -> list[tuple[Path, str, str]]:
     return updates
 
 
-def readme_diffs(graph: Graph, survey: Survey) -> list[str]:
+def readme_diffs(graph: Graph | ox.Store, survey: Survey) -> list[str]:
     """A unified diff per README that is not up to date; empty when every README is."""
     diffs = []
     for path, old, new in readme_updates(graph, survey):
@@ -404,7 +405,7 @@ def readme_diffs(graph: Graph, survey: Survey) -> list[str]:
     return diffs
 
 
-def write_readmes(graph: Graph, survey: Survey) -> list[Path]:
+def write_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Path]:
     """Regenerate the marked sections of the survey's READMEs; write (atomically) only the files
     that change, and return their paths."""
     written = []

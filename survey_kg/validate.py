@@ -10,12 +10,15 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH
 
-from .load import ontology, shapes as load_shapes
+from . import shacl
+from .load import ontology, shapes as load_shapes, to_graph
 from .namespaces import PAPER, SKG, bind_prefixes
+from .query import _ox_term, _rdflib_term, to_store
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 ORDER = {"violation": 0, "warning": 1, "info": 2}
@@ -52,13 +55,13 @@ class Report:
         return not self.violations
 
 
-ENGINES = ("turbo", "pyshacl")
+ENGINES = ("oxigraph", "turbo", "pyshacl")
+DEFAULT_ENGINE = "oxigraph"
 
 
 def _engine(name: str):
-    """The SHACL engine: pyshacl-turbo (a Rust engine with pyshacl's API, tens of times faster)
-    by default, pyshacl as the reference. Both run the same shapes file; tests check that they
-    report the same results."""
+    """A SHACL engine with pyshacl's API: pyshacl-turbo (a Rust engine, tens of times faster
+    than pyshacl; pyshacl when its wheels are missing) or pyshacl, the reference."""
     if name == "turbo":
         try:
             import pyshacl_turbo
@@ -70,47 +73,104 @@ def _engine(name: str):
     raise ValueError(f"unknown SHACL engine {name!r}; use one of {ENGINES}")
 
 
-def validate(data: Graph, shapes: Graph | None = None, engine: str = "turbo") -> Report:
-    """Validate `data` against the survey shapes (or `shapes`). Never raises on invalid data."""
+def validate(data: Graph | ox.Store, shapes: Graph | None = None,
+             engine: str = DEFAULT_ENGINE) -> Report:
+    """Validate `data` (an rdflib graph, or an Oxigraph store's default graph) against the survey
+    shapes (or `shapes`). Never raises on invalid data.
+
+    Engines: "oxigraph" (the default) runs each constraint as one SPARQL query over the whole
+    store (`survey_kg.shacl`), falling back to "turbo" for shapes using SHACL features it does not
+    cover; "turbo" is pyshacl-turbo; "pyshacl" the reference. Tests check all three agree."""
     shapes = shapes if shapes is not None else load_shapes()
-    _, report_graph, _ = _engine(engine).validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    checks = None
+    if engine == "oxigraph":
+        store = data if isinstance(data, ox.Store) else to_store(data)
+        subclasses = bool(store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?super }}"))
+        try:
+            checks = shacl.compile_shapes(shapes, subclasses=subclasses)
+        except shacl.Unsupported:
+            engine = "turbo"
+    if checks is not None:
+        findings = shacl.run(store, checks)
+        report_graph, view = shacl.report_graph(findings), _StoreView(store)
+    else:
+        graph = data if isinstance(data, Graph) else to_graph(data)
+        _, report_graph, _ = _engine(engine).validate(
+            graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+        findings = [_finding(report_graph, node)
+                    for node in report_graph.subjects(SH.resultSeverity, None)]
+        view = _GraphView(graph)
     bind_prefixes(report_graph)
     labels = ontology()
-    results = [_result(report_graph, node, data, shapes, labels)
-               for node in report_graph.subjects(SH.resultSeverity, None)]
+    results = [_result(finding, view, shapes, labels) for finding in findings]
     results.sort(key=lambda r: (ORDER[r.severity], r.focus, r.path or "", r.rule, r.value or "",
                                 r.message))
     return Report(results, report_graph)
 
 
-def _result(report: Graph, node, data: Graph, shapes: Graph, labels: Graph) -> Result:
-    focus = report.value(node, SH.focusNode)
-    path = report.value(node, SH.resultPath)
-    value = report.value(node, SH.value)
-    if isinstance(value, (URIRef, BNode)) and not _in_graph(data, focus):
-        focus = value  # a graph-wide rule (its sh:targetNode is no data node) is about its value
-    shape = report.value(node, SH.sourceShape)
-    constraint = report.value(node, SH.sourceConstraint)
-    fix = shapes.value(constraint, SKG.fix) if constraint is not None else None
-    fix = fix or shapes.value(shape, SKG.fix)
-    rule = _rule_name(shapes, shape)
+def _finding(report: Graph, node) -> shacl.Finding:
     message = report.value(node, SH.resultMessage)
+    return shacl.Finding(
+        severity=report.value(node, SH.resultSeverity), focus=report.value(node, SH.focusNode),
+        path=report.value(node, SH.resultPath), value=report.value(node, SH.value),
+        message=str(message) if message else "constraint not met",
+        shape=report.value(node, SH.sourceShape),
+        component=report.value(node, SH.sourceConstraintComponent),
+        constraint=report.value(node, SH.sourceConstraint))
+
+
+class _GraphView:
+    """The two questions explaining a result asks of the data, answered by an rdflib graph.
+    `value` is the least value (two conflicting titles name a paper the same way every run)."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def value(self, subject, predicate):
+        return min(self.graph.objects(subject, predicate), key=str, default=None)
+
+    def describes(self, node) -> bool:
+        return (node, None, None) in self.graph or (None, None, node) in self.graph
+
+
+class _StoreView:
+    """The same questions, answered by an Oxigraph store (no copy of the data into rdflib)."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def value(self, subject, predicate):
+        if not isinstance(subject, (URIRef, BNode)):
+            return None
+        quads = self.store.quads_for_pattern(_ox_term(subject), _ox_term(predicate), None,
+                                             ox.DefaultGraph())
+        return min((_rdflib_term(q.object) for q in quads), key=str, default=None)
+
+    def describes(self, node) -> bool:
+        if not isinstance(node, (URIRef, BNode)):
+            return False
+        term = _ox_term(node)
+        return any(True for _ in self.store.quads_for_pattern(term, None, None, ox.DefaultGraph())) \
+            or any(True for _ in self.store.quads_for_pattern(None, None, term, ox.DefaultGraph()))
+
+
+def _result(finding: shacl.Finding, data, shapes: Graph, labels: Graph) -> Result:
+    focus, path, value = finding.focus, finding.path, finding.value
+    if isinstance(value, (URIRef, BNode)) and not data.describes(focus):
+        focus = value  # a graph-wide rule (its sh:targetNode is no data node) is about its value
+    fix = shapes.value(finding.constraint, SKG.fix) if finding.constraint is not None else None
+    fix = fix or shapes.value(finding.shape, SKG.fix)
     return Result(
-        severity=SEVERITIES[report.value(node, SH.resultSeverity)],
+        severity=SEVERITIES[finding.severity],
         focus=str(focus),
         path=str(path) if isinstance(path, URIRef) else None,
         value=str(value) if value is not None else None,
-        message=str(message) if message else "constraint not met",
-        rule=rule,
+        message=finding.message,
+        rule=_rule_name(shapes, finding.shape),
         paper=_paper_of(data, focus),
         field=_field_label(labels, data, path),
         fix=str(fix) if fix else None,
     )
-
-
-def _in_graph(data: Graph, node) -> bool:
-    return (node, None, None) in data or (None, None, node) in data
 
 
 def _rule_name(shapes: Graph, shape) -> str:
@@ -125,7 +185,7 @@ def _rule_name(shapes: Graph, shape) -> str:
     return "anonymous shape"
 
 
-def _paper_of(data: Graph, focus) -> str | None:
+def _paper_of(data, focus) -> str | None:
     """'2401.12945 (Lumiere: …)' for a paper, or for a node that hangs off a paper."""
     paper = focus
     if data.value(focus, SKG.arxivId) is None:
@@ -143,12 +203,12 @@ def _paper_of(data: Graph, focus) -> str | None:
     return f"{arxiv} ({title if len(title) <= 50 else title[:47] + '...'})"
 
 
-def _field_label(labels: Graph, data: Graph, path) -> str | None:
+def _field_label(labels: Graph, data, path) -> str | None:
     if not isinstance(path, URIRef):
         return None
     label = next((o for o in labels.objects(path, RDFS.label) if getattr(o, "language", None) == "en"),
                  None)
-    curie = data.namespace_manager.normalizeUri(path)
+    curie = labels.namespace_manager.normalizeUri(path)
     return f"{label} ({curie})" if label else curie
 
 

@@ -162,13 +162,14 @@ def test_unknown_lines_are_reported_not_dropped(tmp_path):
     assert len(unplaced) == 1 and unplaced[0].line == 10 and "Dataset" in unplaced[0].message
 
 
-def test_fast_engine_matches_the_reference_on_the_raw_import_and_the_data(imported):
+@pytest.mark.parametrize("engine", ["oxigraph", "turbo"])
+def test_fast_engines_match_the_reference_on_the_raw_import_and_the_data(imported, engine):
     from survey_kg.load import shapes
 
     shapes_graph = shapes()
     raw = imported.graph + load_files([ROOT / "data" / "venues.ttl", ROOT / "data" / "categories.ttl"])
     for graph in (raw, load_files([ROOT / "data"])):
-        fast = validate(graph, shapes_graph, engine="turbo")
+        fast = validate(graph, shapes_graph, engine=engine)
         reference = validate(graph, shapes_graph, engine="pyshacl")
         assert fast.results == reference.results
         assert len(fast.results) > 10

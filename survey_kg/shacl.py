@@ -1,0 +1,341 @@
+"""SHACL on Oxigraph: the shapes file's constraints as whole-graph SPARQL queries.
+
+pyshacl (the reference) and pyshacl-turbo check one focus node at a time and first copy the data
+into their own graph; at a million triples that copy alone takes pyshacl-turbo ten seconds. Here
+each constraint of each shape becomes one standard SPARQL 1.1 SELECT that finds every focus node
+breaking it at once, and Oxigraph answers it from its indexes, where the data already is. A query
+returns only the violations, so a valid graph costs one index scan per constraint.
+
+The engine covers the part of SHACL Core and SHACL-SPARQL that survey shapes use (see SUPPORTED
+and `compile_shapes`); a shapes graph that uses anything else raises `Unsupported`, naming the
+feature, and `survey_kg.validate` runs it with pyshacl-turbo instead. Results are the W3C ones
+(focus node, path, value, message, severity, source shape, component, source constraint);
+tests/test_rules.py checks they equal pyshacl's on the whole fixture corpus.
+See docs/decisions/0012-fast-validation.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from .query import _rdflib_term
+
+
+class Unsupported(Exception):
+    """The shapes use a SHACL feature this engine does not implement."""
+
+
+# Lexical spaces (XML Schema 1.1, after its whitespace collapse) of the datatypes whose literals
+# are checked for well-formedness. rdflib, under pyshacl, checks fewer: it accepts any xsd:gYear
+# ("20x4") and reads "1e3" as an xsd:decimal; here both are ill-typed, as XML Schema says.
+LEXICAL = {
+    XSD.integer: r"^\s*[+-]?[0-9]+\s*$",
+    XSD.decimal: r"^\s*[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)\s*$",
+    XSD.boolean: r"^\s*(true|false|1|0)\s*$",
+    XSD.gYear: r"^\s*-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?\s*$",
+    XSD.date: r"^\s*-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?\s*$",
+}
+NODE_KINDS = {
+    SH.IRI: "!isIRI(?value)",
+    SH.BlankNode: "!isBlank(?value)",
+    SH.Literal: "!isLiteral(?value)",
+    SH.BlankNodeOrIRI: "isLiteral(?value)",
+    SH.BlankNodeOrLiteral: "isIRI(?value)",
+    SH.IRIOrLiteral: "isBlank(?value)",
+}
+RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+# Constraint parameters this engine evaluates (besides the structural sh:path, sh:property,
+# targets, and the descriptive sh:message, sh:severity, sh:name, ...).
+VALUE_PARAMETERS = {SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH["in"], *RANGES}
+PROPERTY_PARAMETERS = VALUE_PARAMETERS | {SH.minCount, SH.maxCount, SH.uniqueLang}
+NODE_PARAMETERS = {SH.closed, SH.ignoredProperties, SH.sparql}
+DESCRIPTIVE = {RDF.type, SH.path, SH.property, SH.message, SH.severity, SH.name, SH.description,
+               SH.order, SH.group, SH.flags, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
+               SH.targetObjectsOf, SH.deactivated, RDFS.comment, RDFS.label}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL validation result, with rdflib terms."""
+    severity: URIRef
+    focus: object
+    path: object
+    value: object
+    message: str
+    shape: object            # sh:sourceShape
+    component: URIRef        # sh:sourceConstraintComponent
+    constraint: object = None  # sh:sourceConstraint (a SPARQL constraint's node)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One SELECT over the whole graph; `finding` turns one of its rows into a result."""
+    query: str
+    finding: Callable[[dict], Finding]
+
+
+# ------------------------------------------------------------------------------ compiling
+
+def compile_shapes(shapes: Graph, subclasses: bool = True) -> list[Check]:
+    """Every constraint of every (active) shape with a target, as a Check. Raises Unsupported.
+
+    `subclasses=False` for data without rdfs:subClassOf triples: a SHACL instance of a class is
+    then just a node typed with it, which Oxigraph finds straight from its index."""
+    instance = "rdf:type/rdfs:subClassOf*" if subclasses else "rdf:type"
+    checks: list[Check] = []
+    node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    node_shapes |= {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
+                                SH.targetObjectsOf) for s in shapes.subjects(p, None)}
+    for shape in sorted(node_shapes, key=str):
+        if (shape, RDF.type, RDFS.Class) in shapes:
+            raise Unsupported(f"implicit class target on {shape}")
+        if _deactivated(shapes, shape) or shapes.value(shape, SH.path) is not None:
+            if shapes.value(shape, SH.path) is not None:
+                raise Unsupported(f"a property shape with a target ({shape})")
+            continue
+        target = _target(shapes, shape, instance)
+        if target is None:
+            continue
+        checks.extend(_node_checks(shapes, shape, target))
+        for prop in sorted(shapes.objects(shape, SH.property), key=str):
+            if not _deactivated(shapes, prop):
+                checks.extend(_property_checks(shapes, prop, target, instance))
+    return checks
+
+
+def _deactivated(shapes: Graph, shape) -> bool:
+    return shapes.value(shape, SH.deactivated) == Literal(True)
+
+
+def _target(shapes: Graph, shape, instance: str) -> str | None:
+    """A group binding ?this to each focus node of the shape once, or None without targets."""
+    parts = []
+    for cls in sorted(shapes.objects(shape, SH.targetClass), key=str):
+        parts.append(f"{{ ?this {instance} {_n3(cls)} }}")
+    nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
+    if nodes:
+        parts.append("{ VALUES ?this { " + " ".join(map(_n3, nodes)) + " } }")
+    for prop in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
+        parts.append(f"{{ ?this {_n3(prop)} ?targetObject }}")
+    for prop in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
+        parts.append(f"{{ ?targetSubject {_n3(prop)} ?this }}")
+    if not parts:
+        return None
+    if len(parts) == 1 and instance == "rdf:type" and shapes.value(shape, SH.targetClass):
+        return parts[0][2:-2] + " ."  # one class, no subclasses: each node is typed with it once
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+
+def _n3(term) -> str:
+    """A term of the shapes graph in SPARQL syntax (N-Triples escaping, via Oxigraph)."""
+    return str(_ox(term))
+
+
+def _ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise Unsupported(f"a blank node where a constant is expected ({term})")
+
+
+def _severity(shapes: Graph, shape) -> URIRef:
+    return shapes.value(shape, SH.severity) or SH.Violation
+
+
+def _message(shapes: Graph, *nodes) -> str | None:
+    for node in nodes:
+        message = shapes.value(node, SH.message)
+        if message is not None:
+            return str(message)
+    return None
+
+
+def _node_checks(shapes: Graph, shape, target: str) -> list[Check]:
+    _only(shapes, shape, NODE_PARAMETERS)
+    checks = []
+    if shapes.value(shape, SH.closed) == Literal(True):
+        checks.append(_closed(shapes, shape, target))
+    for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
+        checks.append(_sparql(shapes, shape, constraint, target))
+    return checks
+
+
+def _only(shapes: Graph, shape, allowed: set) -> None:
+    for predicate in set(shapes.predicates(shape, None)):
+        if predicate.startswith(str(SH)) and predicate not in allowed | DESCRIPTIVE:
+            raise Unsupported(f"{shapes.namespace_manager.normalizeUri(predicate)} on {shape}")
+
+
+def _closed(shapes: Graph, shape, target: str) -> Check:
+    allowed = set(_list(shapes, shapes.value(shape, SH.ignoredProperties)))
+    allowed |= {shapes.value(p, SH.path) for p in shapes.objects(shape, SH.property)}
+    # a predicate is an IRI, and IRIs are equal only when they are the same term
+    values = ", ".join(_n3(p) for p in sorted(allowed, key=str))
+    query = f"""SELECT ?this ?path ?value WHERE {{ {target}
+        ?this ?path ?value .
+        FILTER (?path NOT IN ({values}))
+    }}"""
+    return _check(shapes, shape, SH.ClosedConstraintComponent, query)
+
+
+def _list(shapes: Graph, head) -> list:
+    return list(Collection(shapes, head)) if head is not None else []
+
+
+def _check(shapes: Graph, shape, component, query: str, path=None, message: str | None = None) -> Check:
+    severity = _severity(shapes, shape)
+    message = message or _message(shapes, shape) or f"{component.split('#')[-1]} not met"
+
+    def finding(row: dict) -> Finding:
+        return Finding(severity, row["this"], row.get("path", path), row.get("value"), message,
+                       shape, component)
+    return Check(_PREFIXES + query, finding)
+
+
+_PREFIXES = (f"PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n")
+
+
+def _property_checks(shapes: Graph, prop, target: str, instance: str) -> list[Check]:
+    path = shapes.value(prop, SH.path)
+    if not isinstance(path, URIRef):
+        raise Unsupported(f"a non-IRI sh:path on {prop}")
+    _only(shapes, prop, PROPERTY_PARAMETERS)
+    values = f"{target} ?this {_n3(path)} ?value ."
+    checks = []
+
+    def add(component, query):
+        checks.append(_check(shapes, prop, component, query, path=path))
+
+    minimum = shapes.value(prop, SH.minCount)
+    if minimum is not None and int(minimum) > 0:
+        add(SH.MinCountConstraintComponent,
+            f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {_n3(path)} ?value }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(minimum)})")
+    maximum = shapes.value(prop, SH.maxCount)
+    if maximum is not None:
+        add(SH.MaxCountConstraintComponent,
+            f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this "
+            f"HAVING (COUNT(DISTINCT ?value) > {int(maximum)})")
+    if shapes.value(prop, SH.uniqueLang) == Literal(True):
+        add(SH.UniqueLangConstraintComponent,
+            f"SELECT ?this ?lang WHERE {{ {values} BIND (LCASE(LANG(?value)) AS ?lang) "
+            f"FILTER (?lang != \"\") }} GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)")
+    for parameter in sorted(VALUE_PARAMETERS, key=str):
+        for argument in sorted(shapes.objects(prop, parameter), key=str):
+            component, condition = _value_condition(shapes, prop, parameter, argument, instance)
+            add(component, f"SELECT ?this ?value WHERE {{ {values} FILTER ({condition}) }}")
+    return checks
+
+
+def _value_condition(shapes: Graph, prop, parameter, argument,
+                     instance: str) -> tuple[URIRef, str]:
+    """(component, a SPARQL expression true when ?value breaks the constraint). Constants are
+    written as N-Triples terms (Oxigraph escapes them): a regex written as text is compiled once,
+    one bound to a variable would be compiled again for every value."""
+    if parameter == SH.datatype:
+        return SH.DatatypeConstraintComponent, _datatype_condition(argument)
+    if parameter == SH["class"]:
+        return SH.ClassConstraintComponent, f"NOT EXISTS {{ ?value {instance} {_n3(argument)} }}"
+    if parameter == SH.nodeKind:
+        if argument not in NODE_KINDS:
+            raise Unsupported(f"sh:nodeKind {argument}")
+        return SH.NodeKindConstraintComponent, NODE_KINDS[argument]
+    if parameter == SH.pattern:
+        flags = _n3(Literal(str(shapes.value(prop, SH.flags) or "")))
+        return (SH.PatternConstraintComponent,
+                f"isBlank(?value) || !REGEX(STR(?value), {_n3(Literal(str(argument)))}, {flags})")
+    if parameter == SH["in"]:
+        members = " || ".join(f"sameTerm(?value, {_n3(m)})" for m in _list(shapes, argument))
+        return SH.InConstraintComponent, f"!({members or 'false'})"
+    if parameter in RANGES:
+        name = parameter.split("#")[-1]
+        component = SH[name[0].upper() + name[1:] + "ConstraintComponent"]
+        return component, f"!COALESCE(?value {RANGES[parameter]} {_n3(argument)}, false)"
+    raise Unsupported(str(parameter))  # pragma: no cover - VALUE_PARAMETERS lists the above
+
+
+def _datatype_condition(datatype) -> str:
+    if datatype == RDF.langString:
+        return "!(isLiteral(?value) && LANG(?value) != \"\")"
+    well_formed = (f" && REGEX(STR(?value), {_n3(Literal(LEXICAL[datatype]))})"
+                   if datatype in LEXICAL else "")
+    return f"!(isLiteral(?value) && DATATYPE(?value) = {_n3(datatype)}{well_formed})"
+
+
+# ------------------------------------------------------------------------------ SPARQL constraints
+
+def _sparql(shapes: Graph, shape, constraint, target: str) -> Check:
+    select = shapes.value(constraint, SH.select)
+    if select is None or shapes.value(constraint, SH.deactivated) == Literal(True):
+        raise Unsupported(f"a SPARQL constraint without sh:select on {shape}")
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _declared(shapes, constraint))
+    body = re.sub(r"\$this\b", "?this", str(select))
+    query = f"{_PREFIXES}{prefixes}SELECT * WHERE {{ {target} {{ {body} }} }}"
+    severity = _severity(shapes, shape)
+    template = _message(shapes, constraint, shape)
+
+    def finding(row: dict) -> Finding:
+        value = row.get("value", row["this"])
+        message = template or "SPARQL constraint not met"
+        for name, term in row.items():
+            message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: str(term), message)
+        return Finding(severity, row["this"], row.get("path"), value, message, shape,
+                       SH.SPARQLConstraintComponent, constraint)
+    return Check(query, finding)
+
+
+def _declared(shapes: Graph, constraint) -> list[tuple[str, str]]:
+    declared = {}
+    for ontology in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(ontology, SH.declare):
+            declared[str(shapes.value(declaration, SH.prefix))] = \
+                str(shapes.value(declaration, SH.namespace))
+    return sorted(declared.items())
+
+
+# ------------------------------------------------------------------------------ running
+
+def run(store: ox.Store, checks: list[Check]) -> list[Finding]:
+    """Every check on `store`'s default graph; the findings, each once."""
+    findings: dict[Finding, None] = {}
+    for check in checks:
+        solutions = store.query(check.query)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            row = {name: _rdflib_term(solution[name]) for name in names
+                   if solution[name] is not None}
+            findings[check.finding(row)] = None
+    return list(findings)
+
+
+def report_graph(findings: list[Finding]) -> Graph:
+    """The W3C validation report (sh:ValidationReport) of the findings."""
+    graph = Graph()
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = not any(f.severity == SH.Violation for f in findings)
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for finding in findings:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, finding.severity))
+        graph.add((node, SH.focusNode, finding.focus))
+        graph.add((node, SH.resultMessage, Literal(finding.message)))
+        graph.add((node, SH.sourceShape, finding.shape))
+        graph.add((node, SH.sourceConstraintComponent, finding.component))
+        for predicate, value in ((SH.resultPath, finding.path), (SH.value, finding.value),
+                                 (SH.sourceConstraint, finding.constraint)):
+            if value is not None:
+                graph.add((node, predicate, value))
+    return graph
