@@ -25,8 +25,8 @@ def max_input_bytes() -> int:
     return int(value)
 
 
-def read_text(path: Path | str) -> str:
-    """Read a UTF-8 text file (a BOM is dropped, CRLF is read as LF), or raise InputError."""
+def read_limited(path: Path | str) -> bytes:
+    """A file's bytes, exactly as on disk, refused (InputError) over the input limit."""
     path = Path(path)
     limit = max_input_bytes()
     try:
@@ -41,6 +41,13 @@ def read_text(path: Path | str) -> str:
     if len(data) > limit:
         raise InputError(f"the file is over the {limit}-byte input limit", file=path,
                          hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
+    return data
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 text file (a BOM is dropped, CRLF is read as LF), or raise InputError."""
+    path = Path(path)
+    data = read_limited(path)
     if not data.strip():
         raise InputError("the file is empty", file=path, hint="give a file with content")
     if b"\x00" in data:

@@ -39,7 +39,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import InputError
-from .files import atomic_write
+from .files import atomic_write, read_limited
 from .query import find_query, run, to_store
 from .resources import Survey, templates_dir
 
@@ -93,7 +93,13 @@ def safe_url(value) -> str | None:
     """The URL percent-encoded for a markdown link destination, or None unless it is an absolute
     http(s) URL with a host. Characters that could end the destination (parentheses, angle
     brackets, spaces, backslashes, quotes) are percent-encoded."""
-    text = str(value).strip()
+    return _safe_url(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _safe_url(value: str) -> str | None:
+    # a link appears in both READMEs and in several sections: check and encode it once
+    text = value.strip()
     if not text or any(ord(c) < 33 or c == "\x7f" for c in text):
         return None
     parts = urlsplit(text)
@@ -365,7 +371,7 @@ def update_readme_text(text: str, sections: dict[str, str], file=None) -> str:
 def _read_exact(path: Path) -> str:
     """The README as it is on disk (no line-end or BOM changes, so outside text stays intact)."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_limited(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"the file is not valid UTF-8 (byte {exc.start})", file=path,
                          hint="save the file as UTF-8") from None
