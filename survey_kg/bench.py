@@ -668,10 +668,13 @@ def _num(value) -> str:
               show_default=True, help="Seconds before a run is stopped and recorded as a timeout.")
 @click.option("--budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET_S,
               show_default=True, help="Seconds of runs after which a stage stops repeating.")
+@click.option("--references/--no-references", default=True, show_default=True,
+              help="Also time the other SHACL engines (pyshacl-turbo and pyshacl, the reference; "
+                   "minutes from a thousand papers on).")
 @click.option("--quick", is_flag=True,
               help=f"A smoke test: sizes {QUICK_SIZES}, one run per stage, a timeout of at most "
                    f"{QUICK_TIMEOUT_S:.0f} s, no reference SHACL engine.")
-def main(sizes, out, repeat, seed, timeout, budget, quick):
+def main(sizes, out, repeat, seed, timeout, budget, references, quick):
     """Time every survey-kg stage per survey size, against pyoxigraph's floor.
 
     Writes OUT/bench.json and OUT/bench.md and prints the table.
@@ -689,7 +692,8 @@ def main(sizes, out, repeat, seed, timeout, budget, quick):
             raise click.BadParameter(f"{size!r} is neither 'real' nor a number of papers",
                                      param_hint="--sizes")
     try:
-        report = run_benchmark(chosen, out, repeat, seed, timeout, budget, references=not quick,
+        report = run_benchmark(chosen, out, repeat, seed, timeout, budget,
+                               references=references and not quick,
                                progress=lambda message: click.echo(message, err=True))
     except SurveyKGError as exc:
         raise click.ClickException(str(exc)) from None

@@ -114,8 +114,12 @@ def import_command(pages, out, split):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the standard "
                                       "SHACL validation report.")
+@click.option("--engine", type=click.Choice(["oxigraph", "turbo", "pyshacl"]), default="oxigraph",
+              show_default=True, help="oxigraph runs the shapes as SPARQL queries on the store "
+                                      "(fast); pyshacl is the reference engine, turbo is "
+                                      "pyshacl-turbo. All report the same results.")
 @click.pass_context
-def validate(ctx, paths, fmt):
+def validate(ctx, paths, fmt, engine):
     """Check Turtle files or folders (default: the survey's data/) against the SHACL shapes.
 
     Exit 0 when there is no violation (warnings are allowed), 1 when there are violations,
@@ -124,7 +128,7 @@ def validate(ctx, paths, fmt):
     from .load import load_store
     from .validate import format_json, format_text, format_turtle, validate as run
 
-    report = run(load_store(paths or [survey_of(ctx).data]))
+    report = run(load_store(paths or [survey_of(ctx).data]), engine=engine)
     formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
     click.echo(formatter(report), nl=False)
     ctx.exit(0 if report.conforms else 1)
