@@ -1,85 +1,327 @@
 """Serialize the graph: deterministic Turtle, N-Triples and JSON-LD, and the dump folder.
 
-Every serializer starts from `canonical(graph)`: blank nodes relabelled from the graph's structure
-and triples inserted in sorted order. rdflib's serializers sort subjects, predicates and objects,
-and break the remaining ties by insertion order, so the same triples give the same bytes whatever
-order the input files were read in. See docs/decisions/0010-publishing-dumps.md.
+Every serializer accepts an rdflib `Graph` or a `pyoxigraph.Store` (its default graph) and starts
+from one canonical form of the triples: N-Triples lines as Oxigraph writes them, blank nodes
+labelled by RDFC-1.0, sorted as bytes (`canonical`). Oxigraph writes the lines for both kinds of
+input, so the same triples give the same bytes whichever is given, in whatever order they were
+added. The Turtle and JSON-LD writers read the sorted lines, not a graph API, and stream their
+output: a dump of a large graph is never held in memory whole. See
+docs/decisions/0010-publishing-dumps.md and 0014-dumps-from-sorted-n-triples.md.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import functools
+import gc
 import io
+import itertools
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterator, Union
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import RDF, XSD
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+import pyoxigraph as ox
+from rdflib import Graph
 
 from .errors import InputError
-from .files import atomic_write, read_text
-from .namespaces import SKG, bind_prefixes, new_graph
+from .files import atomic_write, atomic_write_stream, read_text
+from .namespaces import PREFIXES
+from .query import _ox_term
 from .resources import bundled, ontology_path, shapes_path
 
 SURVEY_FILES = {"ttl": "survey.ttl", "nt": "survey.nt", "jsonld": "survey.jsonld"}
 FORMATS = ("ttl", "nt", "jsonld", "all")
 
+Source = Union[Graph, ox.Store]
+Groups = dict  # one subject's {predicate token: [object token, ...]}, in canonical order
+
+# Terms as N-Triples writes them ("tokens"): <iri>, _:label, "lexical", "lexical"@lang and
+# "lexical"^^<datatype>, the lexical form escaped. Byte 0x22 is '"', 0x3C '<', 0x5F '_'.
+RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_MEMO_SIZE = 1 << 16  # terms remembered by the writers, at most
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@contextlib.contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: it would walk the millions of small objects built
+    here again and again as they pile up (a third of the time on a large graph); they hold no
+    reference cycles, and reference counting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
 
 # ------------------------------------------------------------------------------ canonical form
 
-def _term_key(term) -> str:
-    return term.n3()
+class _Lines:
+    """A binary sink for Oxigraph's N-Triples writer that keeps the lines as a list: never the
+    whole dump as one buffer beside them."""
+
+    def __init__(self):
+        self.lines: list[bytes] = []
+        self.rest = b""
+        self.maybe_blank = False
+
+    def write(self, data: bytes) -> int:
+        buffer = self.rest + data
+        if not self.maybe_blank and b"_:" in buffer:  # a blank node, or "_:" in a literal or IRI
+            self.maybe_blank = True
+        parts = buffer.split(b"\n")
+        self.rest = parts.pop()  # a line not finished yet
+        self.lines.extend(parts)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
-def canonical(graph: Graph) -> Graph:
-    """A copy of `graph` with canonical blank node labels, its triples added in sorted order."""
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
-        graph = to_canonical_graph(graph)
-    out = new_graph()
-    for triple in sorted(graph, key=lambda t: tuple(map(_term_key, t))):
-        out.add(triple)
-    return out
+def canonical(graph: Source) -> list[bytes]:
+    """The graph's triples in canonical form: N-Triples lines (without their newline) as Oxigraph
+    writes them, blank nodes labelled by RDFC-1.0 (`_:c14n0`, ...), sorted as bytes. The same
+    triples give the same list whatever their source, order or blank node labels.
 
+    Only "\\n" ends a line: Oxigraph escapes it (and "\\r") inside literals, and writes other line
+    separators (U+2028, U+0085, form feed) as they are."""
+    sink = _Lines()
+    if isinstance(graph, ox.Store):
+        graph.dump(sink, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    else:
+        # Not through a Store: a Store normalizes literals ("1"^^xsd:positiveInteger becomes
+        # "1"^^xsd:integer, "1.0"^^xsd:decimal "1"), and the dump must hold the Graph's triples.
+        try:
+            ox.serialize(_ox_triples(graph), sink, format=ox.RdfFormat.N_TRIPLES)
+        except ValueError as exc:  # an rdflib term RDF does not allow (Oxigraph checks them)
+            raise InputError(f"the graph holds a term RDF does not allow: {exc}",
+                             hint="an IRI must be absolute, with no space, <, >, \", { } | ^ "
+                                  "or `; a language tag must be well formed") from None
+    lines = sink.lines
+    if sink.maybe_blank:
+        lines = _relabel_blank_nodes(lines)
+    lines.sort()
+    return lines
+
+
+def _ox_triples(graph: Graph) -> Iterator[ox.Triple]:
+    memo: dict = {}  # people, papers and predicates recur in many triples: convert each once
+
+    def term(node):
+        found = memo.get(node)
+        if found is None:
+            found = memo[node] = _ox_term(node)
+        return found
+
+    return (ox.Triple(term(s), term(p), term(o)) for s, p, o in graph)
+
+
+def _has_blank_node(line: bytes) -> bool:
+    if line.startswith(b"_:"):
+        return True
+    last = line[:-2].rsplit(b" ", 1)[1]  # the object, when it holds no space
+    # a literal's last word ends with its closing quote; a blank node label has no quote
+    return last.startswith(b"_:") and b'"' not in last
+
+
+def _relabel_blank_nodes(lines: list[bytes]) -> list[bytes]:
+    """Replace the lines that hold blank nodes by the same triples with canonical labels.
+
+    Only triples that touch a blank node take part in RDFC-1.0 (a label depends on the triples
+    around its node), so canonicalizing them alone gives the labels of the whole graph."""
+    blank, kept = [], []
+    for line in lines:
+        (blank if _has_blank_node(line) else kept).append(line)
+    if not blank:
+        return lines
+    dataset = ox.Dataset(ox.parse(b"\n".join(blank) + b"\n", format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    relabelled = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).split(b"\n")
+    relabelled.pop()
+    return kept + relabelled
+
+
+def subjects(lines: list[bytes], start: int = 0, stop: int | None = None
+             ) -> Iterator[tuple[bytes, Groups]]:
+    """Each subject of the sorted lines (from `start` to `stop`) with its {predicate: [object,
+    ...]}, all tokens: a subject's lines are adjacent, and so are a predicate's."""
+    predicates: dict[bytes, bytes] = {}  # a few predicates recur on every subject: one copy each
+    subject = predicate = values = groups = None
+    for line in itertools.islice(lines, start, stop):
+        s, p, rest = line.split(b" ", 2)
+        if s != subject:
+            if groups is not None:
+                yield subject, groups
+            subject, predicate, groups = s, None, {}
+        if p != predicate:
+            predicate, values = p, []
+            groups[predicates.setdefault(p, p)] = values
+        values.append(rest[:-2])
+    if groups is not None:
+        yield subject, groups
+
+
+def _unescape(match: re.Match) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _ECHARS[match.group(3)]
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _lexical(token: bytes, end: int) -> str:
+    """The lexical form of a literal token, unescaped (`end`: the index of its closing quote)."""
+    return _ESCAPE.sub(_unescape, token[1:end].decode("utf-8"))
+
+
+# ------------------------------------------------------------------------------ N-Triples
+
+def _write_ntriples(lines: list[bytes], out: BinaryIO) -> None:
+    for start in range(0, len(lines), 65536):  # in slices: no copy of the whole dump at once
+        out.write(b"\n".join(lines[start:start + 65536]) + b"\n")
+
+
+@_without_gc()
+def to_ntriples(graph: Source) -> str:
+    """N-Triples, one triple per line, lines sorted (diff-friendly)."""
+    out = io.BytesIO()
+    _write_ntriples(canonical(graph), out)
+    return out.getvalue().decode("utf-8")
+
+
+# ------------------------------------------------------------------------------ Turtle
 
 # Turtle's PN_LOCAL (https://www.w3.org/TR/turtle/#grammar-production-PN_LOCAL), the local part of
-# a prefixed name, with rdflib's escapes (\( \) \%) as PLX.
+# a prefixed name, without the backslash escapes (never written here; an IRI has no backslash).
+# Python's idea of a letter is wider: U+00AA, U+00B5 and U+00BA are letters but not PN_CHARS.
 _PN_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
             "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
             "\U00010000-\U000EFFFF")
 _PN_CHARS = _PN_BASE + "_\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL = re.compile(f"(?:[{_PN_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*"
-                       f"(?:[{_PN_CHARS}:]|{_PLX}))?")
+_PERCENT = "%[0-9A-Fa-f]{2}"
+_PN_LOCAL = re.compile(f"(?:[{_PN_BASE}_:0-9]|{_PERCENT})(?:(?:[{_PN_CHARS}.:]|{_PERCENT})*"
+                       f"(?:[{_PN_CHARS}:]|{_PERCENT}))?")
+# Literals written as bare Turtle numbers and booleans, where the parser gives back the same
+# lexical form; every other literal keeps its N-Triples form (valid Turtle as it is).
+_SHORT_LITERALS = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
+                   XSD + "boolean": re.compile(r"true|false")}
 
 
-class _TurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle writer, using a prefixed name only where Turtle allows it. rdflib decides
-    by Unicode category and would write e.g. `person:ªlvarez` (U+00AA, U+00B5 and U+00BA are
-    letters but not PN_CHARS), which Turtle parsers, ours included, reject; such an IRI is
-    written in full instead."""
+class _Turtle:
+    """Writes Turtle from the canonical lines, a subject at a time (`add`): subjects in canonical
+    order, each with its predicates (`a` first) and objects grouped with ";" and ",", a blank
+    line between subjects. The prefixes used come first: the body goes to `body` (memory, or a
+    nameless temporary file beside the dump) and `finish` copies it after them.
 
-    def get_pname(self, uri, gen_prefix=True):
-        pname = super().get_pname(uri, gen_prefix)
-        local = pname.partition(":")[2] if pname else ""
-        return pname if not local or _PN_LOCAL.fullmatch(local) else None
+    Terms: an IRI as a prefixed name where Turtle allows it (the project's prefixes), else in
+    full; an integer or boolean written short where Turtle reads back the same lexical form; any
+    other literal as N-Triples has it (valid Turtle as it is)."""
+
+    def __init__(self, body: BinaryIO):
+        self.body = body
+        self.parts: list[bytes] = []
+        self.prefixes = {str(ns).encode("utf-8"): name.encode("ascii") + b":"
+                         for name, ns in PREFIXES.items()}
+        self.used: set[bytes] = set()
+        self.names: dict[bytes, bytes] = {}  # token -> Turtle, for what recurs
+        self.predicates: dict[bytes, bytes] = {}  # token -> Turtle and a space
+
+    def add(self, subject: bytes, groups: Groups) -> None:
+        parts, name, make = self.parts, self.names.get, self.make
+        add = parts.append
+        add(name(subject) or self.text(subject))  # most subjects are named once
+        add(b" ")
+        types = groups.get(RDF_TYPE)
+        if types:  # `a` first, as people write it
+            add(b"a ")
+            add(b",\n        ".join([name(v) or make(v) for v in types]))
+            add(b" ;\n    ")
+        for predicate, values in groups.items():
+            if predicate == RDF_TYPE:
+                continue
+            add(self.predicates.get(predicate) or self.predicate(predicate))
+            if len(values) == 1:
+                value = values[0]
+                # a plain or tagged literal is written as it is: not looked up (nor hashed)
+                add(value if value[0] == 0x22 and value[-1] != 0x3E
+                    else name(value) or make(value))
+            else:
+                add(b",\n        ".join([v if v[0] == 0x22 and v[-1] != 0x3E
+                                          else name(v) or make(v) for v in values]))
+            add(b" ;\n    ")
+        parts[-1] = b" .\n\n"
+        if len(parts) > 65536:
+            self.body.write(b"".join(parts))
+            parts.clear()
+
+    def predicate(self, token: bytes) -> bytes:
+        found = self.predicates[token] = self.text(token) + b" "
+        return found
+
+    def finish(self, out: BinaryIO) -> None:
+        self.body.write(b"".join(self.parts)[:-1])  # no blank line after the last subject
+        self.parts.clear()
+        namespaces = {name: ns for ns, name in self.prefixes.items()}
+        header = [b"@prefix " + name + b" <" + namespaces[name] + b"> .\n"
+                  for name in sorted(self.used)]
+        out.write(b"".join(header) + (b"\n" if header else b""))
+        self.body.seek(0)
+        while chunk := self.body.read(1 << 20):
+            out.write(chunk)
+
+    def make(self, token: bytes) -> bytes:
+        """`text`, remembered. What recurs (predicates, classes, people, years) is soon back after
+        the memory is emptied; most IRIs come once, and a large graph's would fill it."""
+        if len(self.names) >= _MEMO_SIZE:
+            self.names.clear()
+        found = self.names[token] = self.text(token)
+        return found
+
+    def text(self, token: bytes) -> bytes:
+        if token[0] == 0x3C:  # <
+            return self._pname(token) or token
+        if token[0] == 0x22:  # a typed literal
+            return self._typed(token)
+        return token  # a blank node
+
+    def _pname(self, token: bytes) -> bytes | None:
+        # every namespace ends with "/" or "#", and a local name holds neither
+        cut = max(token.rfind(b"/"), token.rfind(b"#")) + 1
+        prefix = self.prefixes.get(token[1:cut])
+        if prefix is None:
+            return None
+        local = token[cut:-1]
+        if local and not _PN_LOCAL.fullmatch(local.decode("utf-8")):
+            return None
+        self.used.add(prefix)
+        return prefix + local
+
+    def _typed(self, token: bytes) -> bytes:
+        end = token.rfind(b'"^^<')
+        lexical, datatype = token[1:end], token[end + 3:]
+        short = _SHORT_LITERALS.get(datatype[1:-1].decode("utf-8"))
+        if short is not None and short.fullmatch(lexical.decode("utf-8")):
+            return lexical
+        return token[:end + 3] + (self.names.get(datatype) or self.make(datatype))
 
 
-def to_turtle(graph: Graph) -> str:
-    """Pretty Turtle with the project's prefixes, subjects and predicates in a stable order."""
-    out = io.BytesIO()
-    _TurtleSerializer(bind_prefixes(canonical(graph))).serialize(out, encoding="utf-8")
+@_without_gc()
+def to_turtle(graph: Source) -> str:
+    """Pretty Turtle with the project's prefixes: subjects in canonical order, each with its
+    predicates (`a` first) and objects grouped with ";" and ","."""
+    turtle, out = _Turtle(io.BytesIO()), io.BytesIO()
+    for subject, groups in subjects(canonical(graph)):
+        turtle.add(subject, groups)
+    turtle.finish(out)
     return out.getvalue().decode("utf-8")
-
-
-def to_ntriples(graph: Graph) -> str:
-    """N-Triples, one triple per line, lines sorted (diff-friendly)."""
-    # Only "\n" ends an N-Triples line: splitlines() would also cut at U+0085, U+2028, form feed
-    # and other characters rdflib writes unescaped inside a literal, tearing the triple apart.
-    lines = canonical(graph).serialize(format="nt").split("\n")
-    return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
 
 
 # ------------------------------------------------------------------------------ JSON-LD
@@ -109,6 +351,9 @@ class _Context:
     prefixes: dict[str, str] = field(default_factory=dict)
     by_iri: dict[str, list[_Term]] = field(default_factory=dict)
     vocab_terms: dict[str, str] = field(default_factory=dict)
+    # see index(): the longest namespace an IRI starts with, and every namespace that starts it
+    _pattern: re.Pattern | None = None
+    within: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, context: dict) -> "_Context":
@@ -128,7 +373,7 @@ class _Context:
             ctx.by_iri.setdefault(iri, []).append(term)
             if kind is None and term.container is None:
                 ctx.vocab_terms.setdefault(iri, name)
-        return ctx
+        return ctx.index()
 
     def expand(self, value: str) -> str:
         prefix, sep, local = value.partition(":")
@@ -136,15 +381,12 @@ class _Context:
             return self.prefixes[prefix] + local
         return value
 
-    def compact(self, iri: str, vocab: bool = False) -> str:
-        """A term (where a term may stand: vocab positions), else the shortest compact IRI, else
-        the IRI itself."""
-        if vocab and iri in self.vocab_terms:
-            return self.vocab_terms[iri]
+    def compact(self, iri: str) -> str:
+        """The shortest compact IRI for `iri`, else the IRI itself."""
         best = iri
-        for prefix, namespace in self.prefixes.items():
+        for prefix, namespace in self._matching(iri):
             local = iri[len(namespace):]
-            if iri.startswith(namespace) and local and not local.startswith("//"):
+            if local and not local.startswith("//"):
                 candidate = f"{prefix}:{local}"
                 if len(candidate) < len(best) or (len(candidate) == len(best) and candidate < best):
                     best = candidate
@@ -156,165 +398,441 @@ class _Context:
                              hint=f"if {iri} was meant as a prefixed name, write it without <>")
         return best
 
+    def _matching(self, iri: str) -> list[tuple[str, str]]:
+        """The (prefix, namespace) pairs whose namespace starts `iri`: one regular expression
+        finds the longest such namespace, and the others are its own beginnings."""
+        if self._pattern is None:
+            return []
+        match = self._pattern.match(iri)
+        return self.within[match.group()] if match else []
 
-_INTEGER_TYPES = {str(XSD.integer), str(XSD.positiveInteger), str(XSD.nonNegativeInteger)}
-_CANONICAL_INT = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")
+    def index(self) -> "_Context":
+        namespaces = sorted(set(self.prefixes.values()), key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, namespaces))) if namespaces else None
+        self.within = {longest: [(prefix, namespace) for prefix, namespace in self.prefixes.items()
+                                  if longest.startswith(namespace)] for longest in namespaces}
+        return self
+
+
+_INTEGER_TYPES = {XSD + "integer", XSD + "positiveInteger", XSD + "nonNegativeInteger"}
+_CANONICAL_INT = re.compile(rb"0|-?[1-9][0-9]{0,14}")  # written as a JSON number
+_INTEGER = re.compile(rb"[+-]?[0-9]+")
+_TEXT = b"<https://w3id.org/survey-kg/ontology#text>"
+_POSITION = b"<https://w3id.org/survey-kg/ontology#position>"
+# N-Triples escapes a literal with \" \\ \b \f \n \r \t \uXXXX, as JSON does: its quoted lexical
+# form is a JSON string as it is. JSON has no \' and no \UXXXXXXXX: such a literal is re-encoded.
+_NOT_JSON_ESCAPE = re.compile(rb'\\[^"\\/bfnrtu]')
+_string = json.encoder.encode_basestring  # the C encoder's, without \u escapes for non-ASCII
+
+
+def _object(fields: list[str], indent: str) -> str:
+    """A JSON object from its members' texts ('"key": value'), laid out as json.dumps(indent=2)
+    does at the depth `indent` ("\\n" and two spaces a level) gives. Members are sorted by their
+    text: by key, but for keys holding a space or "!" (which sort before the closing quote)."""
+    inner = indent + "  "
+    fields.sort()
+    return "{" + inner + ("," + inner).join(fields) + indent + "}"
+
+
+def _member(key: str, value: str) -> str:
+    return _string(key) + ": " + value
+
+
+def _array(items: list[str], indent: str) -> str:
+    if not items:
+        return "[]"
+    inner = indent + "  "
+    return "[" + inner + ("," + inner).join(items) + indent + "]"
+
+
+def json_text(value, indent: str = "\n") -> str:
+    """What json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) writes (used for the
+    context), `indent` giving the depth it starts at."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        fields = [_member(key, json_text(value[key], inner)) for key in sorted(value)]
+        return "{" + inner + ("," + inner).join(fields) + indent + "}"
+    if kind is list:
+        return _array([json_text(item, indent + "  ") for item in value], indent)
+    return json.dumps(value)
+
+
+def _tagged(token: bytes) -> bool:
+    """A language-tagged literal: "..."@tag ends with the tag, not a quote or a datatype's ">"."""
+    return token[0] == 0x22 and token[-1] != 0x22 and token[-1] != 0x3E
 
 
 class _JsonLd:
-    """Builds the compacted document. Authorship, key point and source record nodes (named under
-    their paper's IRI and referenced once) and blank nodes referenced once are embedded where they
-    are referenced; every other node is an entry of @graph. Arrays are sorted: embedded nodes by
-    text language, then skg:position (so authors and key points come in order), then IRI."""
+    """Writes the compacted document from the canonical lines, laid out as
+    json.dumps(indent=2, sort_keys=True) would, one @graph entry at a time.
 
-    def __init__(self, graph: Graph, context: dict):
-        self.graph = canonical(graph)
+    Authorship, key point and source record nodes (named under their paper's IRI and referenced
+    once) and blank nodes referenced once are embedded where they are referenced; every other
+    node is an entry of @graph, in canonical order. Arrays are sorted: embedded nodes by their
+    text's language, then skg:position (so authors and key points come in order), other nodes by
+    IRI, values by their JSON text.
+
+    Two passes over the lines: the first finds which nodes are embedded where, the second
+    writes. A node named under its owner's IRI sorts before it (`<paper/X/author/1>` before
+    `<paper/X>`): it waits in `pending` until its owner is written. Blank nodes sort last, after
+    their owners: they are read first, before the second pass."""
+
+    def __init__(self, lines: list[bytes], context: dict):
+        self.lines = lines
         self.ctx = _Context.parse(context)
+        self.first_blank = _first_blank(lines)
         self.parent = self._embedding()
+        self.blank: dict[bytes, Groups] = dict(subjects(lines, self.first_blank))
+        self.pending: dict[bytes, Groups] = {}
+        self.separator = b"\n    "  # before the next @graph entry
+        self.quoted_ids: dict[bytes, str] = {}
+        self.quoted_vocab: dict[bytes, str] = {}
+        self.by_predicate: dict[bytes, list[_Term]] = {}
+        self.plans: dict[bytes, tuple] = {}
+        self.suffixes: dict[_Term, bytes | None] = {}
+        self.datatypes: dict[bytes, str] = {}
+        # a namespace that is the only one to start the IRIs it starts, and is longer than its
+        # prefix: the compact IRI is "prefix:" and the rest (what `_Context.compact` finds)
+        namespaces = sorted(set(self.ctx.prefixes.values()), key=len, reverse=True)
+        self.namespace = re.compile(b"<(?:" + b"|".join(
+            re.escape(ns.encode("utf-8")) for ns in namespaces) + b")" if namespaces else b"$^")
+        self.short_prefix = {
+            b"<" + ns.encode("utf-8"): _string(found[0][0])[1:-1] + ":"
+            for ns, found in self.ctx.within.items()
+            if len(found) == 1 and len(found[0][0]) + 1 < len(ns)}
 
     # which nodes are embedded, and where
-    def _embedding(self) -> dict:
-        subjects = set(self.graph.subjects())
-        uses: dict = {}
-        for s, _, o in self.graph:
-            if isinstance(o, (URIRef, BNode)):
-                uses.setdefault(o, []).append(s)
-        parent = {}
-        for node, referrers in uses.items():
-            if node not in subjects or len(referrers) != 1 or referrers[0] == node:
-                continue
-            owner = referrers[0]
-            if isinstance(node, BNode) or str(node).startswith(str(owner) + "/"):
-                parent[node] = owner
-        return self._break_cycles(parent, subjects)
-
-    @staticmethod
-    def _break_cycles(parent: dict, subjects: set) -> dict:
-        """Nodes embedded only in each other (a cycle of blank nodes) would be written nowhere:
-        make the first of each such cycle a @graph entry."""
-        while True:
-            reached = {s for s in subjects if s not in parent}
-            frontier = list(reached)
-            children: dict = {}
-            for child, owner in parent.items():
-                children.setdefault(owner, []).append(child)
-            while frontier:
-                for child in children.get(frontier.pop(), []):
-                    if child not in reached:
-                        reached.add(child)
-                        frontier.append(child)
-            lost = sorted((n for n in parent if n not in reached), key=_term_key)
-            if not lost:
-                return parent
+    def _embedding(self) -> dict[bytes, bytes]:
+        """{node: its owner} for the nodes written inside their owner: referenced by one triple
+        (not as a class), and a blank node or an IRI under the owner's IRI."""
+        referrer: dict[bytes, bytes | None] = {}  # None: referenced more than once, or a class
+        for line in self.lines:
+            s, p, rest = line.split(b" ", 2)
+            if rest[0] != 0x22:
+                node = rest[:-2]
+                referrer[node] = None if node in referrer or p == RDF_TYPE else s
+        parent = {node: owner for node, owner in referrer.items() if owner is not None
+                  and owner != node and (node[0] == 0x5F or node.startswith(owner[:-1] + b"/"))}
+        del referrer
+        # An IRI's owner is a shorter IRI: only blank nodes can be embedded in each other in a
+        # cycle, and would be written nowhere. The first node of each such cycle is a root.
+        while lost := sorted(_unreachable(parent)):
             del parent[lost[0]]
+        return parent
 
     # the document
-    def document(self, context: dict) -> dict:
-        roots = [s for s in set(self.graph.subjects()) if s not in self.parent]
-        roots.sort(key=lambda n: (isinstance(n, BNode), str(n)))
-        return {"@context": context, "@graph": [self.node(s) for s in roots]}
+    def write(self, out: BinaryIO, context: dict) -> None:
+        self.start(out, context)
+        for subject, groups in subjects(self.lines, 0, self.first_blank):
+            self.add(out, subject, groups)
+        self.finish(out)
 
-    def node_id(self, node) -> str:
-        return f"_:{node}" if isinstance(node, BNode) else self.ctx.compact(str(node))
+    def start(self, out: BinaryIO, context: dict) -> None:
+        out.write(('{\n  "@context": ' + json_text(context, "\n  ") + ',\n  "@graph": [')
+                  .encode("utf-8"))
 
-    def node(self, subject) -> dict:
-        out = {"@id": self.node_id(subject)}
-        types = sorted(self.ctx.compact(str(o), vocab=True)
-                       for o in self.graph.objects(subject, RDF.type) if isinstance(o, URIRef))
+    def add(self, out: BinaryIO, subject: bytes, groups: Groups) -> None:
+        """The next IRI subject (blank nodes, read first, are written by `finish`)."""
+        if subject in self.parent:  # written inside its owner, which comes later
+            self.pending[subject] = groups
+        else:
+            self._root(out, subject, groups)
+
+    def finish(self, out: BinaryIO) -> None:
+        for subject in [s for s in self.blank if s not in self.parent]:
+            self._root(out, subject, self.blank.pop(subject))
+        # embedded nodes whose owner did not take them (none, unless a cycle was broken)
+        for subject, groups in sorted({**self.pending, **self.blank}.items()):
+            self._root(out, subject, groups)
+        out.write(b"\n  ]\n}\n" if self.separator == b",\n    " else b"]\n}\n")
+
+    def _root(self, out: BinaryIO, subject: bytes, groups: Groups) -> None:
+        # each entry encoded on its own: one string of them all would take four bytes a
+        # character as soon as one of them held an emoji
+        out.write(self.separator + self.node(subject, groups, "\n    ").encode("utf-8"))
+        self.separator = b",\n    "
+
+    def take(self, node: bytes, owner: bytes) -> Groups | None:
+        """The triples of `node` when it is embedded in `owner` (and is a subject)."""
+        if self.parent.get(node) != owner:
+            return None
+        return (self.blank if node[0] == 0x5F else self.pending).pop(node, None)
+
+    def iri(self, token: bytes) -> str:
+        if token[0] == 0x5F:  # a blank node keeps its label
+            return token.decode("ascii")
+        return self.ctx.compact(token[1:-1].decode("utf-8"))
+
+    def quoted(self, token: bytes, vocab: bool = False) -> str:
+        """A node as a JSON string: a compact IRI, or (`vocab`) a term where one stands for it.
+        Remembered: people, venues, categories and classes recur."""
+        memo = self.quoted_vocab if vocab else self.quoted_ids
+        found = memo.get(token)
+        if found is None:
+            if len(memo) >= _MEMO_SIZE:  # as _Turtle.make
+                memo.clear()
+            found = memo[token] = self.quote(token, vocab)
+        return found
+
+    def quote(self, token: bytes, vocab: bool = False) -> str:
+        name = None
+        if vocab and token[0] == 0x3C:
+            name = self.ctx.vocab_terms.get(token[1:-1].decode("utf-8"))
+        if name is None:  # most IRIs are under one of the context's prefixes: quick
+            match = self.namespace.match(token)
+            prefix = self.short_prefix.get(match.group()) if match else None
+            local = token[match.end():-1] if prefix else b""
+            if local and not local.startswith(b"//"):  # an IRI holds no quote nor backslash
+                return '"' + prefix + local.decode("utf-8") + '"'
+        return _string(name or self.iri(token))
+
+    def node(self, subject: bytes, groups: Groups, indent: str) -> str:
+        inner = indent + "  "
+        # not remembered: most subjects are named once (their @id)
+        fields = ['"@id": ' + (self.quoted_ids.get(subject) or self.quote(subject))]
+        plans, parent = self.plans, self.parent
+        for predicate, values in groups.items():
+            if predicate == RDF_TYPE:
+                if len(values) == 1 and values[0][0] == 0x3C:  # one class: quick
+                    fields.append('"@type": ' + (self.quoted_vocab.get(values[0])
+                                                 or self.quoted(values[0], True)))
+                else:
+                    self.types(subject, values, inner, fields)
+                continue
+            kind, key, suffix = plans.get(predicate) or self.plan(predicate)
+            if kind == 4 and all(map(_tagged, values)):
+                fields.append(key + self.language_map(values, inner))
+                continue
+            if kind == 5 and all(value[0] == 0x3C for value in values):
+                fields.append(key + self.node_set(subject, values, inner))
+                continue
+            if len(values) == 1:  # the common case, made quick for the forms the terms take
+                value = values[0]
+                if kind == 1 and value[0] == 0x3C:  # an IRI
+                    child = self.take(value, subject) if value in parent else None
+                    if child is not None:
+                        fields.append(key + self.node(value, child, inner))
+                    elif suffix is None:
+                        fields.append(key + (self.quoted_ids.get(value) or self.quoted(value)))
+                    else:
+                        fields.append(key + self.quoted(value, True))
+                    continue
+                if (kind == 2 or kind == 3) and value[0] == 0x22 and value.endswith(suffix):
+                    end = len(value) - len(suffix)
+                    if kind == 3 and _CANONICAL_INT.fullmatch(value, 1, end):  # an integer
+                        fields.append(key + value[1:end].decode("ascii"))
+                    else:
+                        fields.append(key + self.string(value, end))
+                    continue
+            fields.append(self.property(subject, predicate, values, inner))
+        return _object(fields, indent)
+
+    def node_set(self, subject: bytes, values: list, indent: str) -> str:
+        """IRIs under an "@id" set term, as `property` writes them, quicker."""
+        inner, parent = indent + "  ", self.parent
+        if not any(value in parent for value in values):  # people, categories: references
+            quoted = self.quoted_ids.get
+            return _array([quoted(v) or self.quoted(v) for v in sorted(values)], indent)
+        items = []
+        for value in values:
+            child = self.take(value, subject) if value in parent else None
+            if child is not None:
+                items.append(((*self.order(child), value), self.node(value, child, inner)))
+            else:
+                items.append((("", 0, value), self.quoted_ids.get(value) or self.quoted(value)))
+        items.sort()
+        return _array([text for _, text in items], indent)
+
+    def types(self, subject: bytes, values: list, indent: str, fields: list) -> None:
+        """Classes go in "@type"; a blank node or literal object of rdf:type is a property."""
+        types = sorted(self.quoted(v, vocab=True) for v in values if v[0] == 0x3C)
         if types:
-            out["@type"] = types[0] if len(types) == 1 else types
-        for predicate in sorted(set(self.graph.predicates(subject)), key=str):
-            values = [o for o in self.graph.objects(subject, predicate)
-                      if not (predicate == RDF.type and isinstance(o, URIRef))]
-            if values:
-                key, value = self.property(subject, predicate, values)
-                out[key] = value
-        return out
+            fields.append('"@type": ' + (types[0] if len(types) == 1 else _array(types, indent)))
+        others = [v for v in values if v[0] != 0x3C]
+        if others:
+            fields.append(self.property(subject, RDF_TYPE, others, indent))
 
-    def property(self, subject, predicate, values: list) -> tuple[str, object]:
-        terms = self.ctx.by_iri.get(str(predicate), [])
-        # the term that fits the most values (ties: the first by name); else a compact IRI
-        term = max(terms, key=lambda t: sum(self.fits(t, v) for v in values), default=None)
-        if term is None:
-            term = _Term(self.ctx.compact(str(predicate)), None, None)
-        if term.container == "@language" and all(self.fits(term, v) for v in values):
-            return term.name, self.language_map(values)
-        items = [self.value(subject, term, v) for v in values]
-        items.sort(key=lambda item: self.sort_key(item))
+    def plan(self, predicate: bytes) -> tuple:
+        """How `node` writes a predicate's objects quickly, for the forms the survey's terms
+        take: (kind, '"key": ', detail). A lone object: 1 for an IRI (detail: None, or "@vocab"),
+        2 or 3 for a plain literal or an integer (detail: what ends the token after its lexical
+        form). Any number of objects: 4 for texts in a language map, 5 for IRIs in a set. 0, or
+        objects of another form: what `property` decides (a choice of terms, value objects)."""
+        terms = self.terms(predicate)
+        term = terms[0]
+        key = _string(term.name) + ": "
+        if len(terms) > 1:
+            plan = (0, None, None)
+        elif term.container == "@language":
+            plan = (4, key, None)
+        elif term.container == "@set" and term.type == "@id":
+            plan = (5, key, None)
+        elif term.container is not None:
+            plan = (0, None, None)
+        elif term.type in ("@id", "@vocab"):
+            plan = (1, key, None if term.type == "@id" else "@vocab")
+        elif self.suffix(term) is None:
+            plan = (0, None, None)
+        else:
+            plan = (3 if term.type in _INTEGER_TYPES else 2, key, b'"' + self.suffix(term))
+        self.plans[predicate] = plan
+        return plan
+
+    def terms(self, predicate: bytes) -> list[_Term]:
+        """The context's terms for a predicate, or a compact IRI as a term of its own."""
+        found = self.by_predicate.get(predicate)
+        if found is None:
+            found = self.ctx.by_iri.get(predicate[1:-1].decode("utf-8")) \
+                or [_Term(self.iri(predicate), None, None)]
+            self.by_predicate[predicate] = found
+        return found
+
+    def property(self, subject: bytes, predicate: bytes, values: list, indent: str) -> str:
+        terms = self.terms(predicate)
+        # the term that fits the most values (ties: the first by name)
+        if len(terms) == 1:
+            term = terms[0]
+        else:
+            term = max(terms, key=lambda t: sum(self.fits(t, v) for v in values))
+        if term.container == "@language" and all(map(_tagged, values)):
+            return _member(term.name, self.language_map(values, indent))
         # A lone object under a language-map term would be read as a language map (its "@value"
         # key as a language tag): value objects there stay in an array.
-        if len(items) == 1 and term.container not in ("@set", "@language"):
-            return term.name, items[0]
-        return term.name, items
+        if len(values) == 1 and term.container not in ("@set", "@language"):
+            return _member(term.name, self.value(subject, term, values[0], indent)[1])
+        inner = indent + "  "
+        items = sorted(self.value(subject, term, value, inner) for value in values)
+        return _member(term.name, _array([text for _, text in items], indent))
 
-    def fits(self, term: _Term, value) -> bool:
+    def suffix(self, term: _Term) -> bytes | None:
+        """What follows the quoted lexical form of a literal that fits the term's type."""
+        found = self.suffixes.get(term, b"-")
+        if found == b"-":
+            if term.type is None:
+                found = b""
+            elif term.type in ("@id", "@vocab") or term.type == XSD + "string":
+                found = None  # an explicit xsd:string is not a plain string here, as in rdflib
+            else:
+                found = b"^^<" + term.type.encode("utf-8") + b">"
+            self.suffixes[term] = found
+        return found
+
+    def fits(self, term: _Term, value: bytes) -> bool:
         """Whether `value` can be written in the term's short form (a plain string or number)."""
         if term.container == "@language":
-            return isinstance(value, Literal) and bool(value.language)
+            return _tagged(value)
         if term.type in ("@id", "@vocab"):
-            return isinstance(value, URIRef)
-        if isinstance(value, Literal) and not value.language:
-            return str(value.datatype or "") == (term.type or "")
-        return False
+            return value[0] == 0x3C
+        return value[0] == 0x22 and value[value.rfind(b'"') + 1:] == self.suffix(term)
 
-    def value(self, subject, term: _Term, value):
-        if isinstance(value, (URIRef, BNode)):
-            if self.parent.get(value) == subject:
-                return self.node(value)
-            reference = self.ctx.compact(str(value), vocab=term.type == "@vocab") \
-                if isinstance(value, URIRef) else self.node_id(value)
-            return reference if self.fits(term, value) else {"@id": self.node_id(value)}
-        if self.fits(term, value) and term.container != "@language":  # a map's strings only
-            text = str(value)
-            if term.type in _INTEGER_TYPES and _CANONICAL_INT.match(text):
-                return int(text)
-            return text
-        item = {"@value": str(value)}
-        if value.language:
-            item["@language"] = value.language
-        elif value.datatype is not None:
-            item["@type"] = self.ctx.compact(str(value.datatype))
-        return item
+    def value(self, subject: bytes, term: _Term, value: bytes, indent: str) -> tuple:
+        """(sort key, JSON text) of one object."""
+        if value[0] != 0x22:  # an IRI or a blank node
+            child = self.take(value, subject)
+            if child is not None:
+                return (0, *self.order(child), value), self.node(value, child, indent)
+            if not self.fits(term, value):
+                return (0, "", 0, value), _object(['"@id": ' + self.quoted(value)], indent)
+            return (0, "", 0, value), self.quoted(value, vocab=term.type == "@vocab")
+        end = value.rfind(b'"')
+        suffix = value[end + 1:]
+        if term.container != "@language" and suffix == self.suffix(term):  # a map's strings only
+            if term.type in _INTEGER_TYPES and _CANONICAL_INT.fullmatch(value, 1, end):
+                text = value[1:end].decode("ascii")
+            else:
+                text = self.string(value, end)
+        else:
+            fields = ['"@value": ' + self.string(value, end)]
+            if suffix[:1] == b"@":
+                fields.append('"@language": ' + _string(suffix[1:].decode("ascii")))
+            elif suffix:
+                fields.append('"@type": ' + _string(self.datatype(suffix)))
+            text = _object(fields, indent)
+        return (1, "", 0, text), text
 
     @staticmethod
-    def language_map(values: list) -> dict:
-        by_language: dict[str, list[str]] = {}
-        for value in values:
-            by_language.setdefault(value.language, []).append(str(value))
-        return {lang: texts[0] if len(texts) == 1 else sorted(texts)
-                for lang, texts in sorted(by_language.items())}
+    def string(token: bytes, end: int) -> str:
+        """The JSON string of a literal token's lexical form (`end`: its closing quote)."""
+        if b"\\" in token and _NOT_JSON_ESCAPE.search(token, 1, end):
+            return _string(_lexical(token, end))
+        return token[:end + 1].decode("utf-8")
 
-    def sort_key(self, item) -> tuple:
-        if isinstance(item, dict) and "@id" in item:
-            return (0, *self._order(item))
-        return (1, "", 0, json.dumps(item, ensure_ascii=False, sort_keys=True))
+    def datatype(self, suffix: bytes) -> str:
+        found = self.datatypes.get(suffix)
+        if found is None:
+            found = self.datatypes[suffix] = self.ctx.compact(suffix[3:-1].decode("utf-8"))
+        return found
 
-    def _order(self, item: dict) -> tuple:
-        node = self._node_of(item["@id"])
-        text = self.graph.value(node, SKG.text)
-        language = text.language or "" if isinstance(text, Literal) else ""
-        position = self.graph.value(node, SKG.position)
-        try:
-            number = int(position) if position is not None else 0
-        except (TypeError, ValueError):
-            number = 0
-        return (language, number, str(node))
+    def language_map(self, values: list, indent: str) -> str:
+        texts: dict[str, list[str]] = {}
+        for token in values:
+            end = token.rfind(b'"')
+            texts.setdefault(token[end + 2:].decode("ascii"), []).append(self.string(token, end))
+        inner = indent + "  "
+        # several texts in one language in the order of their text: "game" before "game engine"
+        return _object([_member(language, found[0] if len(found) == 1
+                                else _array(sorted(found, key=lambda t: t[:-1]), inner))
+                        for language, found in texts.items()], indent)
 
-    def _node_of(self, node_id: str):
-        if node_id.startswith("_:"):
-            return BNode(node_id[2:])
-        return URIRef(self.ctx.expand(node_id))
+    @staticmethod
+    def order(groups: Groups) -> tuple[str, int]:
+        """(language of its skg:text, its skg:position) of an embedded node: the order of authors
+        and key points. The first value in canonical order counts."""
+        language, number = "", 0
+        texts = groups.get(_TEXT)
+        if texts and _tagged(texts[0]):
+            language = texts[0][texts[0].rfind(b'"') + 2:].decode("ascii")
+        positions = groups.get(_POSITION)
+        if positions and positions[0][0] == 0x22:
+            value = positions[0]
+            end = value.rfind(b'"')
+            number = int(value[1:end]) if _INTEGER.fullmatch(value, 1, end) else 0
+        return language, number
 
 
-def to_jsonld(graph: Graph, context: dict | None = None) -> str:
+def _first_blank(lines: list[bytes]) -> int:
+    """Where the lines of blank node subjects start: after every IRI subject ("<" < "_")."""
+    return bisect.bisect_left(lines, b"_:")
+
+
+def _unreachable(parent: dict[bytes, bytes]) -> list[bytes]:
+    """The blank nodes whose chain of owners never leads out of `parent`: in a cycle, or
+    embedded in one. (An IRI's chain ends: each owner is a shorter IRI.)"""
+    reaches: dict[bytes, bool] = {}
+    for start in parent:
+        if start[0] != 0x5F or start in reaches:
+            continue
+        path, seen, node = [], set(), start
+        while node in parent and node not in reaches and node not in seen:
+            seen.add(node)
+            path.append(node)
+            node = parent[node]
+        found = reaches[node] if node in reaches else node not in parent
+        for step in path:
+            reaches[step] = found
+    return [node for node, found in reaches.items() if not found]
+
+
+@_without_gc()
+def to_jsonld(graph: Source, context: dict | None = None) -> str:
     """JSON-LD compacted with the project's context (embedded, so any processor expands it
     offline), keys sorted, arrays in a stable order; expands to exactly the graph's triples."""
     context = context if context is not None else load_context()
-    doc = _JsonLd(graph, context).document(context)
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    out = io.BytesIO()
+    _JsonLd(canonical(graph), context).write(out, context)
+    return out.getvalue().decode("utf-8")
 
 
 # ------------------------------------------------------------------------------ the dump folder
+
+# A dump file's content: its bytes, or a function that writes them to a binary file.
+Content = Union[bytes, Callable[[BinaryIO], None]]
+
 
 @dataclass
 class Dump:
@@ -339,38 +857,122 @@ def default_folder(survey) -> Path:
     return survey.root / "dist"
 
 
-def render_dump(graph: Graph, fmt: str = "all") -> tuple[dict[str, bytes], object]:
-    """The dump's files as {file name: bytes}, in the order they should be written (the VoID
-    description, which points at the others, last), and the dataset statistics (or None)."""
+def _render(graph: Source, fmt: str, save: Callable[[str, Content], int],
+            scratch: Callable[[], BinaryIO]):
+    """Hand each file of the dump to `save(name, content)` (which returns its size in bytes), in
+    the order they should be written: the VoID description, which points at the others, last.
+
+    One pass over the canonical lines writes the Turtle body and the JSON-LD into `scratch()`
+    files (memory, or nameless temporary files) before the first file is handed over, so what
+    can be refused (an IRI JSON-LD cannot write, no dataset description) is refused before
+    anything is written. Returns the dataset statistics, or None."""
+    from .dataset import dataset_node, to_void
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     wanted = SURVEY_FILES if fmt == "all" else {fmt: SURVEY_FILES[fmt]}
-    serializers = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
-    files = {name: serializers[key](graph).encode("utf-8") for key, name in wanted.items()}
-    if "jsonld" in wanted:
-        files["context.jsonld"] = context_path().read_bytes()
-    statistics = None
-    if fmt == "all":
-        from .dataset import to_void
+    lines = canonical(graph)
+    with contextlib.ExitStack() as stack:
+        turtle = _Turtle(stack.enter_context(scratch())) if "ttl" in wanted else None
+        jsonld = jsonld_text = None
+        if "jsonld" in wanted:
+            context = load_context()
+            jsonld, jsonld_text = _JsonLd(lines, context), stack.enter_context(scratch())
+            jsonld.start(jsonld_text, context)
+        for subject, groups in subjects(lines) if turtle or jsonld else ():
+            if turtle:
+                turtle.add(subject, groups)
+            if jsonld and subject[0] != 0x5F:  # blank nodes: read by _JsonLd already
+                jsonld.add(jsonld_text, subject, groups)
+        if jsonld:
+            jsonld.finish(jsonld_text)
+            jsonld = None  # it holds the lines
+        if fmt == "all":
+            dataset_node(graph)
+        sizes = {}
+        if turtle:
+            sizes[SURVEY_FILES["ttl"]] = save(SURVEY_FILES["ttl"], turtle.finish)
+        if "nt" in wanted:
+            sizes[SURVEY_FILES["nt"]] = save(SURVEY_FILES["nt"],
+                                             functools.partial(_write_ntriples, lines))
+        del lines  # before the statistics query: the largest thing held here
+        if jsonld_text is not None:
+            sizes[SURVEY_FILES["jsonld"]] = save(SURVEY_FILES["jsonld"],
+                                                 functools.partial(_copy, jsonld_text))
+            save("context.jsonld", context_path().read_bytes())
+    if fmt != "all":
+        return None
+    save("ontology.ttl", ontology_path().read_bytes())
+    save("shapes.ttl", shapes_path().read_bytes())
+    void, statistics = to_void(graph, sizes)
+    save("void.ttl", void.encode("utf-8"))
+    return statistics
 
-        files["ontology.ttl"] = ontology_path().read_bytes()
-        files["shapes.ttl"] = shapes_path().read_bytes()
-        void, statistics = to_void(graph, {n: files[n] for n in SURVEY_FILES.values()})
-        files["void.ttl"] = void.encode("utf-8")
+
+def _copy(source: BinaryIO, out: BinaryIO) -> None:
+    source.seek(0)
+    while chunk := source.read(1 << 20):
+        out.write(chunk)
+
+
+@_without_gc()
+def render_dump(graph: Source, fmt: str = "all") -> tuple[dict[str, bytes], object]:
+    """The dump's files as {file name: bytes}, in the order they should be written (the VoID
+    description, which points at the others, last), and the dataset statistics (or None).
+    `graph` is an rdflib Graph or a pyoxigraph Store (its default graph): the same bytes."""
+    files: dict[str, bytes] = {}
+
+    def save(name: str, content: Content) -> int:
+        if callable(content):
+            out = io.BytesIO()
+            content(out)
+            content = out.getvalue()
+        files[name] = content
+        return len(content)
+
+    statistics = _render(graph, fmt, save, io.BytesIO)
     return files, statistics
 
 
-def write_dump(graph: Graph, folder: Path | str, fmt: str = "all") -> Dump:
-    """Write the dump files into `folder`. Everything is serialized before the first write, and
-    each file is replaced atomically (and only when its content changed): an interrupted run leaves
-    complete files, old or new, never half of one."""
+@_without_gc()
+def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
+    """Write the dump files into `folder`, one after the other, each replaced atomically and only
+    when its content changed: an interrupted run leaves complete files, old or new, never half of
+    one. The large files are streamed to disk, never held in memory whole; what can be refused
+    is refused before the first write (and a folder made for it is removed again)."""
     folder = Path(folder)
-    files, statistics = render_dump(graph, fmt)
-    written, changed = [], []
-    for name, data in files.items():
+    made = not folder.exists()
+    files, changed, sizes = [], [], {}
+
+    def save(name: str, content: Content) -> int:
         path = folder / name
-        written.append(path)
-        if not path.is_file() or path.read_bytes() != data:
-            atomic_write(path, data)
+        if callable(content):
+            size, new = atomic_write_stream(path, content, keep_if_same=True)
+        else:
+            size, new = len(content), not path.is_file() or path.read_bytes() != content
+            if new:
+                atomic_write(path, content)
+        files.append(path)
+        sizes[name] = size
+        if new:
             changed.append(path)
-    return Dump(folder, written, changed, {n: len(d) for n, d in files.items()}, statistics)
+        return size
+
+    def scratch() -> BinaryIO:  # nameless, beside the dump: not in /tmp, which may be memory
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return tempfile.TemporaryFile(dir=folder)
+        except OSError as exc:
+            raise InputError(f"cannot write in the folder: {exc.strerror or exc}",
+                             file=folder) from None
+
+    try:
+        statistics = _render(graph, fmt, save, scratch)
+    except BaseException:
+        if made and not files:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
+        raise
+    return Dump(folder, files, changed, sizes, statistics)
+
+

@@ -7,6 +7,7 @@ import glob
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from .errors import InputError
 
@@ -72,7 +73,15 @@ def atomic_write(path: Path | str, content: str | bytes) -> None:
     The temporary file is `.NAME.PID.RANDOM.tmp`. A process killed mid-write leaves its one behind;
     the next write of the same file removes those whose process is gone (see
     docs/decisions/0008-hostile-input.md)."""
-    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    atomic_write_stream(Path(path), lambda handle: handle.write(data))
+
+
+def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object], *,
+                        keep_if_same: bool = False) -> tuple[int, bool]:
+    """`atomic_write` for content that `write(file)` streams out (a dump too big to hold twice).
+    With `keep_if_same`, a file whose bytes would not change is left untouched. Returns (size in
+    bytes, whether the file was replaced)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(path)
@@ -80,20 +89,41 @@ def atomic_write(path: Path | str, content: str | bytes) -> None:
                                    dir=path.parent)
     except OSError as exc:
         raise InputError(f"cannot write the file: {exc.strerror or exc}", file=path) from None
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
+            size = handle.tell()
             handle.flush()
-            os.fsync(handle.fileno())
+            same = keep_if_same and _same_bytes(Path(tmp), path)
+            if not same:
+                os.fsync(handle.fileno())
+        if same:
+            os.unlink(tmp)
+            return size, False
         os.chmod(tmp, _mode_for(path))  # mkstemp makes it 0600; a written file is not secret
         os.replace(tmp, path)
+        return size, True
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise InputError(f"cannot write the file: {exc.strerror or exc}", file=path) from None
         raise
+
+
+def _same_bytes(new: Path, old: Path) -> bool:
+    try:
+        if not old.is_file() or old.stat().st_size != new.stat().st_size:
+            return False
+        with new.open("rb") as a, old.open("rb") as b:
+            while True:
+                chunk = a.read(1 << 20)
+                if chunk != b.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 def _mode_for(path: Path) -> int:

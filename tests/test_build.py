@@ -55,12 +55,12 @@ def break_a_paper(survey: Survey) -> None:
 
 def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
     loads, validations, dumps, events = [], [], [], []
-    real_load, real_validate, real_dump = (build_module.load_files, build_module.validate,
+    real_load, real_validate, real_dump = (build_module.load_store, build_module.validate,
                                            build_module.write_dump)
-    monkeypatch.setattr(build_module, "load_files",
+    monkeypatch.setattr(build_module, "load_store",
                         lambda paths: loads.append(real_load(paths)) or loads[-1])
     monkeypatch.setattr(build_module, "validate",
-                        lambda graph: validations.append(graph) or real_validate(graph))
+                        lambda graph, **kw: validations.append(graph) or real_validate(graph, **kw))
     monkeypatch.setattr(build_module, "write_dump",
                         lambda graph, folder: dumps.append(graph) or real_dump(graph, folder))
     result = build(survey, on_stage=events.append)
@@ -145,3 +145,23 @@ def test_build_into_another_folder(survey, fake_render, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == DUMP_FILES
     assert not (survey.root / "dist").exists()
+
+
+def test_the_fast_build_writes_the_same_bytes_as_the_plain_one(tmp_path):
+    """Oxigraph store + SHACL as SPARQL (the default) against rdflib graph + pyshacl (plain=True):
+    byte-identical READMEs and dump files, and the same validation results."""
+    outputs = {}
+    for plain in (False, True):
+        root = tmp_path / ("plain" if plain else "fast")
+        shutil.copytree(ROOT / "data", root / "data")
+        for name in ("README.md", "README_zh.md"):
+            shutil.copyfile(ROOT / name, root / name)
+        result = build(Survey(root), plain=plain)
+        files = {name: (root / name).read_bytes() for name in ("README.md", "README_zh.md")}
+        files |= {f"dist/{p.name}": p.read_bytes() for p in sorted((root / "dist").iterdir())}
+        outputs[plain] = (files, result.report.results)
+    fast, plain = outputs[False], outputs[True]
+    assert sorted(fast[0]) == sorted(plain[0]) and len(fast[0]) == 2 + len(DUMP_FILES)
+    for name in fast[0]:
+        assert fast[0][name] == plain[0][name], name
+    assert fast[1] == plain[1] and fast[1]  # the data's translation warnings, on both paths
