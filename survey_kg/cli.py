@@ -277,11 +277,11 @@ def export_command(ctx, out, fmt):
       survey-kg export --out /tmp/dump --format jsonld
     """
     from .export import default_folder, write_dump
-    from .load import load_files
+    from .load import load_store
 
     survey = survey_of(ctx)
     folder = out or default_folder(survey)
-    dump = write_dump(load_files([survey.data]), folder, fmt)
+    dump = write_dump(load_store([survey.data]), folder, fmt)
     for path in dump.files:
         state = "wrote" if path in dump.changed else "unchanged"
         click.echo(f"{state} {path} ({dump.sizes[path.name]} bytes)", err=True)
