@@ -161,7 +161,7 @@ def stages(survey: BenchSurvey, references: bool = True) -> list[tuple[str, str]
     plan = [("import", "" if survey.pages else "the seed pages are not beside the repository"),
             ("load", ""), ("validate", "")]
     # the other SHACL engines survey_kg.validate offers, e.g. pyshacl, the reference
-    skip = "" if references else "a reference engine, timed in full runs, not with --quick"
+    skip = "" if references else "a reference engine, left out of this run (--no-references)"
     plan += [(f"validate:{engine}", skip) for engine in _engines()[1:]]
     queries = query_names(survey.root)
     if queries is None:

@@ -213,12 +213,14 @@ def _where_group_end(text: str) -> int | None:
     return None
 
 
-def run(graph: Graph | ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> Rows:
+def run(graph: Graph | ox.Store, query: QueryFile, params: dict[str, str] | None = None, *,
+        memo: dict | None = None) -> Rows:
     """Run a SELECT query over `graph`: an rdflib Graph (rdflib evaluates it), or a pyoxigraph
     Store made with `to_store` (Oxigraph evaluates it: the same rows, much faster on large
-    graphs). Either way the rows hold rdflib terms."""
+    graphs). Either way the rows hold rdflib terms. `memo` (Oxigraph terms to rdflib terms) may
+    be shared by the queries of one build: papers, names and texts recur across queries."""
     if isinstance(graph, ox.Store):
-        return _run_on_store(graph, query, bind(query, params, check=False))
+        return _run_on_store(graph, query, bind(query, params, check=False), memo)
     text = bind(query, params)
     result = graph.query(text)
     if result.type != "SELECT":
@@ -265,7 +267,8 @@ def _rdflib_term(node):
     return Literal(node.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-def _run_on_store(store: ox.Store, query: QueryFile, text: str) -> Rows:
+def _run_on_store(store: ox.Store, query: QueryFile, text: str,
+                  memo: dict | None = None) -> Rows:
     try:
         result = store.query(text)
     except SyntaxError as exc:
@@ -276,7 +279,7 @@ def _run_on_store(store: ox.Store, query: QueryFile, text: str) -> Rows:
         raise InputError(f"query {query.name!r} is not a SELECT query; only SELECT is supported "
                          "here", file=query.path)
     names = [v.value for v in result.variables]
-    memo: dict = {}  # the same paper or text comes back in many rows: convert it once
+    memo = {} if memo is None else memo  # the same paper or text recurs in rows: convert it once
 
     def term(node):
         found = memo.get(node)

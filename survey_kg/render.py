@@ -40,7 +40,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .files import atomic_write, read_limited
-from .query import find_query, run, to_store
+from .query import find_query, is_shipped, run, to_store
 from .resources import Survey, templates_dir
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -244,14 +244,33 @@ def environment() -> jinja2.Environment:
 
 # ------------------------------------------------------------------------------------ rendering
 
-def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) -> list[dict]:
+def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) -> RowList:
+    """The rows of query `name` for the README language `lang`; each query runs once per build.
+
+    A shipped query with a `?lang` parameter runs once, unbound, and its rows are split by the
+    `?lang` they return: unbound, these queries give the rows of every language, one language
+    after the other (tests/test_queries.py checks they equal the bound runs), so both READMEs cost
+    one evaluation. A survey's own query is run bound, once per language."""
     query = find_query(name, survey)
-    params = {"lang": lang} if "lang" in query.params else {}
-    key = (name, params.get("lang"))
-    if key not in cache:
-        result = run(store, query, params)
-        cache[key] = RowList({var: row.get(var) for var in result.vars} for row in result.rows)
-    return cache[key]
+    key = (name, lang if "lang" in query.params else None)
+    if key in cache:
+        return cache[key]
+    memo = cache.setdefault("terms", {})
+    if key[1] is None or not is_shipped(query):
+        result = run(store, query, {"lang": lang} if key[1] else {}, memo=memo)
+        cache[key] = _row_list(result, result.rows)
+        return cache[key]
+    result = run(store, query, {}, memo=memo)
+    by_lang: dict[str, list] = {language: [] for language in languages()}
+    for row in result.rows:
+        by_lang.setdefault(str(row.get("lang")), []).append(row)
+    for language, rows in by_lang.items():
+        cache[(name, language)] = _row_list(result, rows)
+    return cache.setdefault(key, _row_list(result, []))
+
+
+def _row_list(result, rows) -> RowList:
+    return RowList({var: row.get(var) for var in result.vars} for row in rows)
 
 
 def render_section(store: ox.Store, survey: Survey, section: Section, lang: str,
