@@ -235,14 +235,14 @@ def publish(ctx, endpoint, graph_iri, store_endpoint, update_endpoint, timeout):
     """
     from . import endpoint as remote
     from .errors import InputError
-    from .load import load_files
+    from .load import load_store
 
     if store_endpoint and update_endpoint:
         raise InputError("give --store-endpoint or --update-endpoint, not both",
                          field="--store-endpoint")
     if not update_endpoint:
         store_endpoint = store_endpoint or remote.store_url_for(endpoint)
-    graph = load_files([survey_of(ctx).data])
+    graph = load_store([survey_of(ctx).data])
     graph_iri = graph_iri or remote.default_graph_iri(graph)
     count = remote.publish(graph, store_endpoint, graph_iri, query_url=endpoint, timeout=timeout,
                            update_url=update_endpoint)

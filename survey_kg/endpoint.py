@@ -27,6 +27,7 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, VOID
 from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, SPARQLWrapper
@@ -144,9 +145,16 @@ def store_url_for(endpoint: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def default_graph_iri(graph: Graph) -> str:
-    """The IRI of the one void:Dataset in `graph`, else FALLBACK_GRAPH."""
-    nodes = sorted(str(n) for n in graph.subjects(RDF.type, VOID.Dataset) if isinstance(n, URIRef))
+def default_graph_iri(graph: Graph | ox.Store) -> str:
+    """The IRI of the one void:Dataset in `graph` (an rdflib graph or an Oxigraph store), else
+    FALLBACK_GRAPH."""
+    if isinstance(graph, ox.Store):
+        quads = graph.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                        ox.NamedNode(str(VOID.Dataset)), ox.DefaultGraph())
+        nodes = sorted(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
+    else:
+        nodes = sorted(str(n) for n in graph.subjects(RDF.type, VOID.Dataset)
+                       if isinstance(n, URIRef))
     if len(nodes) > 1:
         raise InputError("the data describes several datasets: " + ", ".join(nodes),
                          field="--graph", hint="name the graph to replace with --graph")
@@ -222,7 +230,7 @@ def _rows(url: str, body: bytes, content_type: str) -> Rows:
 
 # ---------------------------------------------------------------------------------- publish
 
-def publish(graph: Graph, store_url: str | None, graph_iri: str | None = None, *,
+def publish(graph: Graph | ox.Store, store_url: str | None, graph_iri: str | None = None, *,
             query_url: str, timeout: float = 30.0, auth: Credentials | None = None,
             update_url: str | None = None) -> int:
     """Replace the named graph `graph_iri` (default: `default_graph_iri(graph)`) with `graph` in
@@ -231,13 +239,14 @@ def publish(graph: Graph, store_url: str | None, graph_iri: str | None = None, *
     The request is a Graph Store Protocol PUT to `store_url`, or, when only `update_url` is given,
     one SPARQL Update request (DROP SILENT GRAPH then INSERT DATA). A request that fails changes
     nothing on a transactional server (Oxigraph, Fuseki). A count that differs from the graph's
-    size raises EndpointError; the upload is then in place, not rolled back."""
+    size raises EndpointError; the upload is then in place, not rolled back. `graph` is an rdflib
+    graph or an Oxigraph store (its default graph is sent: what the build's dumps hold)."""
     if (store_url is None) == (update_url is None):
         raise InputError("give exactly one of a Graph Store URL and an update URL",
                          field="--store-endpoint", hint="--store-endpoint or --update-endpoint")
     graph_iri = graph_iri or default_graph_iri(graph)
     iri_term = _graph_term(graph_iri)
-    body = graph.serialize(format="nt", encoding="utf-8")
+    body = _ntriples(graph)
     if store_url is not None:
         _put(store_url, graph_iri, body, timeout, auth)
     else:
@@ -249,6 +258,13 @@ def publish(graph: Graph, store_url: str | None, graph_iri: str | None = None, *
                             hint="another client may have written to it at the same time; "
                                  "publish again")
     return count
+
+
+def _ntriples(graph: Graph | ox.Store) -> bytes:
+    """The graph as N-Triples (each term a valid SPARQL term too, for INSERT DATA)."""
+    if isinstance(graph, ox.Store):
+        return graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return graph.serialize(format="nt", encoding="utf-8")
 
 
 def count_triples(query_url: str, graph_iri: str, *, timeout: float = 30.0,
@@ -286,7 +302,7 @@ def _put(store_url: str, graph_iri: str, body: bytes, timeout: float,
 
 def _update(query_url: str, update_url: str, iri_term: str, triples: str, timeout: float,
             auth: Credentials | None) -> None:
-    # N-Triples lines are valid SPARQL triples: every term is written by rdflib's serializer.
+    # N-Triples lines are valid SPARQL triples: every term is written by an N-Triples serializer.
     text = (f"DROP SILENT GRAPH {iri_term} ;\n"
             f"INSERT DATA {{ GRAPH {iri_term} {{\n{triples}}} }}\n")
     check_url(update_url, "--update-endpoint")

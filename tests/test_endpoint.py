@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import urllib.request
 
+import pyoxigraph as ox
 import rdflib.namespace
 
 import pytest
@@ -16,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID
 from survey_kg import endpoint, query as q
 from survey_kg.cli import main
 from survey_kg.errors import EndpointError, InputError
-from survey_kg.load import load_files
+from survey_kg.load import load_files, load_store
 from survey_kg.namespaces import PREFIXES, new_graph
 
 from .conftest import FIXTURES, ROOT
@@ -266,3 +267,35 @@ def test_default_graph_is_the_dataset_the_data_describes(survey_graph, survey_ir
     fixture.add((URIRef("https://example.org/two"), RDF.type, VOID.Dataset))
     with pytest.raises(InputError, match="several datasets"):
         endpoint.default_graph_iri(fixture)
+
+
+def test_publishing_a_store_sends_the_same_triples_as_the_graph(start_oxigraph,  # noqa: F811
+                                                                 survey_graph, survey_iri):
+    """`survey-kg publish` sends the build's Oxigraph store; the library also takes an rdflib
+    graph. Both must leave the same triples on the server, through both upload paths."""
+    server = start_oxigraph()
+    store = load_store([ROOT / "data"])
+    assert endpoint.default_graph_iri(store) == survey_iri
+    urls = dict(query_url=server.query_url, timeout=10)
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
+    from_graph = formatted(endpoint.select(server.query_url, everything, graph=survey_iri))
+    assert endpoint.publish(store, server.store_url, SECOND_GRAPH, **urls) == len(survey_graph)
+    assert formatted(endpoint.select(server.query_url, everything,
+                                     graph=SECOND_GRAPH)) == from_graph
+    assert endpoint.publish(store, None, SECOND_GRAPH, update_url=server.update_url,
+                            **urls) == len(survey_graph)
+    assert formatted(endpoint.select(server.query_url, everything,
+                                     graph=SECOND_GRAPH)) == from_graph
+
+
+def test_default_graph_of_a_store_is_the_one_dataset_it_describes():
+    store = load_store([FIXTURES / "valid-survey.ttl"])  # describes no dataset
+    assert endpoint.default_graph_iri(store) == endpoint.FALLBACK_GRAPH
+    for name in ("one", "two"):
+        store.add(ox.Quad(ox.NamedNode(f"https://example.org/{name}"),
+                          ox.NamedNode(str(RDF.type)), ox.NamedNode(str(VOID.Dataset))))
+        if name == "one":
+            assert endpoint.default_graph_iri(store) == "https://example.org/one"
+    with pytest.raises(InputError, match="several datasets"):
+        endpoint.default_graph_iri(store)
