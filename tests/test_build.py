@@ -1,5 +1,6 @@
 """`survey-kg build`: load once, validate once, READMEs, dumps; stops on violations."""
 
+import os
 import shutil
 import sys
 import types
@@ -12,7 +13,9 @@ from rdflib.compare import isomorphic
 from survey_kg import build as build_module
 from survey_kg.build import STAGES, BuildStopped, build
 from survey_kg.cli import main
-from survey_kg.load import load_files
+from survey_kg.errors import InputError
+from survey_kg.load import load_files, load_store
+from survey_kg.validate import format_text, validate
 from survey_kg.resources import Survey
 
 from .conftest import ROOT
@@ -29,17 +32,17 @@ def survey(tmp_path) -> Survey:
 
 @pytest.fixture
 def fake_render(monkeypatch):
-    """A stand-in for survey_kg.render that records what build hands it."""
+    """A stand-in for survey_kg.render that records what build hands it: it renders README.md
+    as the number of triples (build writes it)."""
     calls = []
     module = types.ModuleType("survey_kg.render")
 
-    def write_readmes(graph, survey):
+    def readme_updates(graph, survey):
         calls.append((graph, survey))
         path = survey.root / "README.md"
-        path.write_text(f"{len(graph)} triples\n", encoding="utf-8")
-        return [path]
+        return [(path, "", f"{len(graph)} triples\n")]
 
-    module.write_readmes = write_readmes
+    module.readme_updates = readme_updates
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
     return calls
 
@@ -54,6 +57,7 @@ def break_a_paper(survey: Survey) -> None:
 
 
 def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
+    monkeypatch.setattr(build_module, "_cores", lambda: 1)  # validate here, where it is counted
     loads, validations, dumps, events = [], [], [], []
     real_load, real_validate, real_dump = (build_module.load_store, build_module.validate,
                                            build_module.write_dump)
@@ -71,6 +75,7 @@ def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
     assert [(e.name, e.status) for e in events] == [
         (name, status) for name in STAGES for status in ("start", "done")]
     assert result.readmes == [survey.root / "README.md"]
+    assert (survey.root / "README.md").read_text(encoding="utf-8") == f"{len(loads[0])} triples\n"
     assert sorted(p.name for p in (survey.root / "dist").iterdir()) == DUMP_FILES
     assert isomorphic(Graph().parse(survey.root / "dist" / "survey.nt"),
                       load_files([survey.data]))
@@ -95,14 +100,60 @@ def test_build_does_not_hide_an_import_error_inside_render(survey, monkeypatch):
         build(survey)
 
 
-def test_build_stops_on_violations_before_writing(survey, fake_render):
+@pytest.mark.parametrize("cores", [1, 2], ids=["validate-then-render", "validate-beside-render"])
+def test_build_stops_on_violations_before_writing(survey, fake_render, monkeypatch, cores):
+    monkeypatch.setattr(build_module, "_cores", lambda: cores)
     break_a_paper(survey)
     events = []
     with pytest.raises(BuildStopped) as caught:
         build(survey, on_stage=events.append)
     assert caught.value.report.violations and caught.value.exit_code == 1
     assert [e.name for e in events if e.status == "done"] == ["load", "validate"]
-    assert fake_render == [] and not (survey.root / "dist").exists()
+    # the READMEs may have been rendered beside validation, but nothing was written
+    assert not (survey.root / "README.md").exists() and not (survey.root / "dist").exists()
+
+
+def test_a_violation_is_reported_before_a_readme_error(survey, monkeypatch):
+    """Rendering runs beside validation; when both fail, the report comes first, as it would if
+    they ran one after the other."""
+    module = types.ModuleType("survey_kg.render")
+
+    def broken(graph, survey):
+        raise InputError("cannot render", file=survey.root / "README.md")
+
+    module.readme_updates = broken
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    with pytest.raises(InputError, match="cannot render"):
+        build(survey)
+    break_a_paper(survey)
+    with pytest.raises(BuildStopped):
+        build(survey)
+    assert not (survey.root / "dist").exists()
+
+
+def test_validation_in_a_forked_process_gives_the_same_report(survey):
+    break_a_paper(survey)
+    store = load_store([survey.data])
+    here, _ = build_module._timed(validate, (store,), {})
+    wait = build_module.in_background(validate, store)
+    there, seconds = wait()
+    assert format_text(there) == format_text(here) and there.violations and seconds > 0
+
+
+def test_a_background_call_that_fails_is_run_again_here_and_raises(tmp_path):
+    """A child without an answer (an error, or killed) is not trusted: the call runs in this
+    process, where its error is raised normally."""
+    calls = tmp_path / "calls"
+
+    def fails():
+        with open(calls, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        raise InputError("no data", file=tmp_path)
+
+    with pytest.raises(InputError, match="no data"):
+        build_module.in_background(fails)()
+    pids = calls.read_text().split()
+    assert pids[-1] == str(os.getpid()) and len(pids) == (2 if build_module._cores() > 1 else 1)
 
 
 def test_build_command_prints_progress_and_a_summary(survey, fake_render):
