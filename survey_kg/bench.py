@@ -244,11 +244,11 @@ def run_benchmark(sizes: list[str], out: Path, repeat: int = 5, seed: int = DEFA
                     detail = results[-1].runs[0].detail
                     survey.triples, survey.papers = detail["triples"], detail["papers"]
                 # written after every stage, so a long run stopped halfway keeps what it measured
-                _write(out, _meta(repeat, seed, timeout, budget), surveys, results)
+                _write(out, _meta(repeat, seed, timeout, budget, references), surveys, results)
         finally:
             if server:
                 server.stop()
-    return _write(out, _meta(repeat, seed, timeout, budget), surveys, results)
+    return _write(out, _meta(repeat, seed, timeout, budget, references), surveys, results)
 
 
 def _write(out: Path, meta: dict, surveys: list, results: list) -> dict:
@@ -533,7 +533,7 @@ class OxigraphServer:
 
 # ------------------------------------------------------------------ the report
 
-def _meta(repeat: int, seed: int, timeout: float, budget: float) -> dict:
+def _meta(repeat: int, seed: int, timeout: float, budget: float, references: bool) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
@@ -544,7 +544,8 @@ def _meta(repeat: int, seed: int, timeout: float, budget: float) -> dict:
             pass
     return {"python": platform.python_version(), "machine": platform.machine(),
             "cpus": os.cpu_count(), "versions": versions, "repeat": repeat, "seed": seed,
-            "timeout_s": timeout, "budget_s": budget, "date": time.strftime("%Y-%m-%d")}
+            "timeout_s": timeout, "budget_s": budget, "references": references,
+            "date": time.strftime("%Y-%m-%d")}
 
 
 def _survey_json(survey: BenchSurvey) -> dict:
@@ -636,8 +637,12 @@ def to_markdown(report: dict) -> str:
     if notes:
         lines += ["", "Not measured:", ""]
         lines += [f"- {r['size']} {r['stage']}: {r['status']} — {r['note']}" for r in notes]
-    lines += ["", "Reproduce: `python -m survey_kg.bench --sizes "
-              + ",".join(sizes) + f" --repeat {meta['repeat']}`", ""]
+    options = (f" --repeat {meta['repeat']} --seed {meta['seed']} --timeout {meta['timeout_s']:g}"
+               f" --budget {meta['budget_s']:g}")
+    if not meta.get("references", True):
+        options += " --no-references"
+    lines += ["", "Reproduce: `python -m survey_kg.bench --sizes " + ",".join(sizes) + options
+              + "`", ""]
     return "\n".join(lines)
 
 

@@ -100,3 +100,13 @@ def test_ratios_compare_with_the_floor():
 def test_sizes_must_be_real_or_a_number(tmp_path):
     result = CliRunner().invoke(bench.main, ["--sizes", "real,lots", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "'lots' is neither" in result.output
+
+
+def test_the_table_says_how_to_reproduce_it_with_the_options_used(quick):
+    _, report, table = quick
+    line = next(line for line in table.splitlines() if line.startswith("Reproduce: "))
+    meta = report["meta"]
+    assert line == ("Reproduce: `python -m survey_kg.bench --sizes real,200 --repeat 1 "
+                    f"--seed {meta['seed']} --timeout {meta['timeout_s']:g} "
+                    f"--budget {meta['budget_s']:g} --no-references`")
+    assert meta["references"] is False  # --quick leaves the reference engines out
