@@ -213,14 +213,12 @@ def _where_group_end(text: str) -> int | None:
     return None
 
 
-def run(graph: Graph | ox.Store, query: QueryFile, params: dict[str, str] | None = None, *,
-        memo: dict | None = None) -> Rows:
+def run(graph: Graph | ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> Rows:
     """Run a SELECT query over `graph`: an rdflib Graph (rdflib evaluates it), or a pyoxigraph
     Store made with `to_store` (Oxigraph evaluates it: the same rows, much faster on large
-    graphs). Either way the rows hold rdflib terms. `memo` (Oxigraph terms to rdflib terms) may
-    be shared by the queries of one build: papers, names and texts recur across queries."""
+    graphs). Either way the rows hold rdflib terms."""
     if isinstance(graph, ox.Store):
-        return _run_on_store(graph, query, bind(query, params, check=False), memo)
+        return _run_on_store(graph, query, bind(query, params, check=False))
     text = bind(query, params)
     result = graph.query(text)
     if result.type != "SELECT":
@@ -267,8 +265,7 @@ def _rdflib_term(node):
     return Literal(node.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-def _run_on_store(store: ox.Store, query: QueryFile, text: str,
-                  memo: dict | None = None) -> Rows:
+def _solutions(store: ox.Store, query: QueryFile, text: str) -> tuple[list[str], ox.QuerySolutions]:
     try:
         result = store.query(text)
     except SyntaxError as exc:
@@ -278,8 +275,20 @@ def _run_on_store(store: ox.Store, query: QueryFile, text: str,
     if not isinstance(result, ox.QuerySolutions):
         raise InputError(f"query {query.name!r} is not a SELECT query; only SELECT is supported "
                          "here", file=query.path)
-    names = [v.value for v in result.variables]
-    memo = {} if memo is None else memo  # the same paper or text recurs in rows: convert it once
+    return [v.value for v in result.variables], result
+
+
+def solutions(store: ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> list[dict]:
+    """The rows of a SELECT query on an Oxigraph store as Oxigraph gives them: a dict per row
+    from each variable to its `pyoxigraph` term, None where unbound. What the README templates
+    read (no conversion to rdflib terms, which costs more than the query on large surveys)."""
+    names, result = _solutions(store, query, bind(query, params, check=False))
+    return [dict(zip(names, solution)) for solution in result]
+
+
+def _run_on_store(store: ox.Store, query: QueryFile, text: str) -> Rows:
+    names, result = _solutions(store, query, text)
+    memo: dict = {}  # the same paper or text recurs in rows: convert it once
 
     def term(node):
         found = memo.get(node)

@@ -15,9 +15,12 @@ and a template, no Python:
     -#}
 
 A query that declares a `?lang` parameter gets the README's language. Rows reach the template as
-dicts of rdflib terms (None where unbound); the template writes them out only through the escaping
-filters below, each made for where the text lands (markdown inline text and table cells, HTML
-blocks, Mermaid labels, links). An rdflib term printed without a filter is an error, not a page.
+dicts of RDF terms as Oxigraph returns them (`pyoxigraph.NamedNode`, `Literal`, `BlankNode`; None
+where unbound): converting hundreds of thousands of them to rdflib terms cost more than the
+queries. A literal's `.language` is its language tag. The template writes terms out only through
+the escaping filters below, each made for where the text lands (markdown inline text and table
+cells, HTML blocks, Mermaid labels, links), and reads them with `| key`, `| local_name` and
+`| int`. A term printed without a filter is an error, not a page.
 Words around the data (labels, sentences) come from `templates/labels.toml`, one table per
 README language.
 """
@@ -40,7 +43,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .files import atomic_write, read_limited
-from .query import find_query, is_shipped, run, to_store
+from .query import find_query, is_shipped, solutions, to_store
 from .resources import Survey, templates_dir
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -57,9 +60,17 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#$@])")
 MD_LINE_START = re.compile(r"^(?:[-+=]|(\d{1,9})([.)])(?=\s|$))")
 
 
+TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, Node)
+
+
+def term_text(value) -> str:
+    """The text of a term (an IRI, a literal's lexical form, a blank node's label) or value."""
+    return value.value if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(value)
+
+
 def plain(value) -> str:
     """Text on one line: runs of white space (newlines included) become one space."""
-    return " ".join(str(value).split())
+    return " ".join(term_text(value).split())
 
 
 def md(value) -> str:
@@ -93,7 +104,7 @@ def safe_url(value) -> str | None:
     """The URL percent-encoded for a markdown link destination, or None unless it is an absolute
     http(s) URL with a host. Characters that could end the destination (parentheses, angle
     brackets, spaces, backslashes, quotes) are percent-encoded."""
-    return _safe_url(str(value))
+    return _safe_url(term_text(value))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -160,11 +171,23 @@ def languages() -> list[str]:
 
 class Key(str):
     """A term's text for lookups and comparisons in templates (`| key`, `| local_name`); like
-    rdflib terms, it cannot be printed unescaped."""
+    the terms, it cannot be printed unescaped."""
+
+
+def _key(value) -> Key:
+    return Key(term_text(value))
+
+
+def _int(value, default: int = 0) -> int:
+    """A number from the graph (an xsd:integer literal), or `default` when it is not one."""
+    try:
+        return int(term_text(value))
+    except ValueError:
+        return default
 
 
 def _finalize(value):
-    if isinstance(value, (Node, Key)):
+    if isinstance(value, (*TERMS, Key)):
         raise _Unescaped(value)
     return "" if value is None else value
 
@@ -181,15 +204,15 @@ def _link(context, url, label) -> str:
     target = safe_url(url) if url is not None else None
     if target is None:
         return "*" + md(context["t"]["link_withheld"].format(label=plain(label))) + "*"
-    text = md(label) if isinstance(label, Node) else str(label)
-    return f"[{text}]({target})"
+    words = md(label) if isinstance(label, TERMS) else str(label)
+    return f"[{words}]({target})"
 
 
 class RowList(list):
     """A query's rows as a template sees them, with an index per key so that `where` (called once
     per paper) is a lookup, not a scan of every row."""
 
-    def __init__(self, rows):
+    def __init__(self, rows=()):
         super().__init__(rows)
         self._indexes: dict = {}
 
@@ -218,7 +241,7 @@ def _group_by(rows, key) -> list:
 
 
 def _local_name(value) -> Key:
-    return Key(re.sub(r"^.*[#/]", "", str(value)))
+    return Key(re.sub(r"^.*[#/]", "", term_text(value)))
 
 
 def _fill(template: str, **values) -> str:
@@ -238,7 +261,8 @@ def environment() -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(md=md, html=html_text, mermaid=mermaid, link=_link, where=_where,
-                       group_by=_group_by, local_name=_local_name, key=Key, fill=_fill)
+                       group_by=_group_by, local_name=_local_name, key=_key, fill=_fill,
+                       int=_int)
     return env
 
 
@@ -255,22 +279,17 @@ def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) ->
     key = (name, lang if "lang" in query.params else None)
     if key in cache:
         return cache[key]
-    memo = cache.setdefault("terms", {})
     if key[1] is None or not is_shipped(query):
-        result = run(store, query, {"lang": lang} if key[1] else {}, memo=memo)
-        cache[key] = _row_list(result, result.rows)
+        cache[key] = RowList(solutions(store, query, {"lang": lang} if key[1] else {}))
         return cache[key]
-    result = run(store, query, {}, memo=memo)
-    by_lang: dict[str, list] = {language: [] for language in languages()}
-    for row in result.rows:
-        by_lang.setdefault(str(row.get("lang")), []).append(row)
+    by_lang: dict[str, RowList] = {language: RowList() for language in languages()}
+    for row in solutions(store, query, {}):
+        language = row.get("lang")
+        by_lang.setdefault(term_text(language) if language is not None else "None",
+                           RowList()).append(row)
     for language, rows in by_lang.items():
-        cache[(name, language)] = _row_list(result, rows)
-    return cache.setdefault(key, _row_list(result, []))
-
-
-def _row_list(result, rows) -> RowList:
-    return RowList({var: row.get(var) for var in result.vars} for row in rows)
+        cache[(name, language)] = rows
+    return cache.setdefault(key, RowList())
 
 
 def render_section(store: ox.Store, survey: Survey, section: Section, lang: str,
