@@ -8,9 +8,11 @@ The graph lives in an in-memory Oxigraph store: the SHACL shapes run on it as SP
 builds the same survey the plain way instead (an rdflib graph, pyshacl, the reference engine), and
 tests/test_build.py checks both write the same bytes. See docs/decisions/0012-fast-validation.md.
 
-On a machine with two cores or more, validation runs in a forked process while the READMEs are
-rendered (not written) here: the two longest stages overlap, and nothing is written before the
-report says the graph conforms (docs/decisions/0015-validate-beside-the-readme.md).
+On a machine with two cores or more, a forked process validates the graph and then writes the
+dump beside its files, while the READMEs are rendered (not written) here: the longest stages
+overlap. Nothing is written before the report says the graph conforms; the READMEs are written
+once the dump is ready, and the dump files are put in place (renamed) after them
+(docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
 
 Progress is reported through a callback (the library never prints): `on_stage(Stage)` is called
 when a stage starts and when it ends.
@@ -21,7 +23,6 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,10 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .children import start_child
 from .dataset import Statistics
 from .errors import ValidationFailed
-from .export import Dump, default_folder, write_dump
+from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
 from .files import atomic_write
 from .load import load_files, load_store, turtle_files
 from .resources import Survey
@@ -114,50 +116,95 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def in_background(function, *args, **kwargs) -> Callable[[], tuple[object, float]]:
-    """Start `function(*args, **kwargs)` in a forked process (its arguments are shared
-    copy-on-write, not copied); return a call that waits for its result and the seconds the
-    function took.
+class _Checker:
+    """Validation, then the dump written beside its files (`export.stage_dump`), in a forked
+    process while the READMEs are rendered here; the dump is put in place (`commit`) only after
+    the READMEs are written. Nothing is written before the report says the graph conforms.
 
-    With one core, or no fork (not POSIX), it runs here and now. A child that dies or fails
-    without an answer (out of memory, an error) is not trusted: the function then runs here,
-    where an error is raised as usual."""
-    if _cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        answer = _timed(function, args, kwargs)
-        return lambda: answer
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args, kwargs), daemon=True)
-    child.start()
-    sender.close()  # the child holds the only writing end: when it ends, the pipe ends
+    With one core, or no fork (not POSIX), the same steps run here, in the same order. A child
+    that dies or fails without an answer (out of memory, an error) is not trusted: the step it
+    did not answer runs here, where an error is raised as usual."""
 
-    def wait():
+    def __init__(self, graph, engine: str, folder: Path):
+        self.graph, self.engine, self.folder = graph, engine, folder
+        self.staged: StagedDump | None = None  # staged here, not in the child
+        self.connection = self.child = None
+        if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.connection, theirs = context.Pipe()
+            self.child = context.Process(target=_check, daemon=True, args=(
+                theirs, self.connection, os.getpid(), graph, engine, folder))
+            self.child.start()
+            theirs.close()  # the child holds the only other end: when it ends, the pipe ends
+
+    def report(self) -> tuple[Report, float]:
+        """The validation report and the seconds validation took."""
+        answer = self._receive()
+        return answer if answer is not None else _timed(validate, self.graph, engine=self.engine)
+
+    def stage(self) -> float:
+        """Wait until every dump file is written beside its place; the seconds that took."""
+        seconds = self._receive()
+        if seconds is None:
+            self.staged, seconds = _timed(stage_dump, self.graph, self.folder)
+        return seconds
+
+    def commit(self) -> Dump:
+        """Put the dump files in place."""
+        if self.staged is not None:
+            return self.staged.commit()
         try:
-            answer = receiver.recv()
-        except EOFError:
-            answer = None
-        finally:
-            receiver.close()
-            child.join()
-        return _timed(function, args, kwargs) if answer is None else answer
-    return wait
+            self.connection.send("commit")
+        except OSError:
+            pass  # the child is gone: _receive says so
+        dump = self._receive()
+        return dump if dump is not None else write_dump(self.graph, self.folder)
+
+    def close(self) -> None:
+        """Remove what was staged and not committed, and wait for the child to end."""
+        if self.staged is not None:
+            self.staged.discard()
+        if self.connection is not None:
+            self.connection.close()  # a child waiting for "commit" discards its files and ends
+            self.child.join()
+            self.connection = None
+
+    def _receive(self):
+        if self.connection is None:
+            return None
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            self.close()  # the child ended without an answer: the rest runs here
+            return None
 
 
-def _timed(function, args, kwargs) -> tuple[object, float]:
+def _check(connection, parents_end, parent: int, graph, engine: str, folder: Path) -> None:
+    """In the child: send (report, seconds); if it conforms, stage the dump and send the seconds
+    that took; commit it when told to and send the Dump. On any error it stops answering."""
+    parents_end.close()  # forked with both ends: the pipe ends only when no one else holds it
+    start_child(parent)
+    staged = None
+    try:
+        report, seconds = _timed(validate, graph, engine=engine)
+        connection.send((report, seconds))
+        if report.conforms:
+            staged, seconds = _timed(stage_dump, graph, folder)
+            connection.send(seconds)
+            if connection.recv() == "commit":
+                connection.send(staged.commit())
+    except BaseException:
+        pass  # no answer: the parent does the rest itself and reports the error
+    finally:
+        if staged is not None:
+            staged.discard()  # what was not committed
+        connection.close()
+
+
+def _timed(function, *args, **kwargs) -> tuple[object, float]:
     started = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - started
-
-
-def _child(connection, function, args, kwargs) -> None:
-    # Ctrl-C goes to the whole process group: the parent stops, and ends its daemon children
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        connection.send(_timed(function, args, kwargs))
-    except BaseException:
-        pass  # no answer: the parent runs the function itself and reports the error
-    finally:
-        connection.close()
 
 
 def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
@@ -176,36 +223,42 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
     stages.end("load", f"{len(graph)} triples from {len(files)} files")
 
     stages.start("validate")
-    report_of = in_background(validate, graph, engine="pyshacl" if plain else "oxigraph")
-    render = _readme_renderer()
-    rendering = time.perf_counter()
+    checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder)
     try:
-        updates = render(graph, survey) if render is not None else []
-    except Exception:
-        _stop_unless_conforms(report_of()[0])  # a violation is reported first, as without overlap
-        raise
-    rendered_in = time.perf_counter() - rendering
-    report, validated_in = report_of()
-    stages.end("validate", f"{len(report.violations)} violation(s), "
-                           f"{len(report.warnings)} warning(s)", seconds=validated_in)
-    _stop_unless_conforms(report)
+        render = _readme_renderer()
+        rendering = time.perf_counter()
+        try:
+            updates = render(graph, survey) if render is not None else []
+        except Exception:
+            _stop_unless_conforms(checker.report()[0])  # a violation is reported first
+            raise
+        rendered_in = time.perf_counter() - rendering
+        report, validated_in = checker.report()
+        stages.end("validate", f"{len(report.violations)} violation(s), "
+                               f"{len(report.warnings)} warning(s)", seconds=validated_in)
+        _stop_unless_conforms(report)
+        staged_in = checker.stage()  # a dump that cannot be written stops the build here
 
-    stages.start("readme")
-    writing = time.perf_counter()
-    if render is None:
-        readmes = []
-        stages.end("readme", f"{RENDER_MODULE} not available", status="skipped")
-    else:
-        readmes = [path for path, old, new in updates if new != old]
-        for path, old, new in updates:
-            if new != old:
-                atomic_write(path, new)
-        stages.end("readme", f"{len(readmes)} README file(s) changed",
-                   seconds=rendered_in + time.perf_counter() - writing)
+        stages.start("readme")
+        writing = time.perf_counter()
+        if render is None:
+            readmes = []
+            stages.end("readme", f"{RENDER_MODULE} not available", status="skipped")
+        else:
+            readmes = [path for path, old, new in updates if new != old]
+            for path, old, new in updates:
+                if new != old:
+                    atomic_write(path, new)
+            stages.end("readme", f"{len(readmes)} README file(s) changed",
+                       seconds=rendered_in + time.perf_counter() - writing)
 
-    stages.start("export")
-    dump = write_dump(graph, folder)
-    stages.end("export", f"{len(dump.files)} files in {folder}, {len(dump.changed)} changed")
+        stages.start("export")
+        committing = time.perf_counter()
+        dump = checker.commit()
+        stages.end("export", f"{len(dump.files)} files in {folder}, {len(dump.changed)} changed",
+                   seconds=staged_in + time.perf_counter() - committing)
+    finally:
+        checker.close()
     return BuildResult(survey, graph, report, readmes, dump, stages.done,
                        time.perf_counter() - began)
 

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import InputError
-from .files import atomic_write, atomic_write_stream, read_text
+from .files import Staged, read_text, stage_write
 from .namespaces import PREFIXES
 from .query import _ox_term
 from .resources import bundled, ontology_path, shapes_path
@@ -934,29 +934,58 @@ def render_dump(graph: Source, fmt: str = "all") -> tuple[dict[str, bytes], obje
     return files, statistics
 
 
-@_without_gc()
+@dataclass
+class StagedDump:
+    """A dump written beside its files but not yet in place (see `stage_dump`)."""
+
+    folder: Path
+    staged: list[Staged]
+    statistics: object
+    made: bool  # the folder was made for this dump
+
+    def commit(self) -> Dump:
+        """Rename each changed file over the old one, in the order written (the VoID description,
+        which points at the others, last); return what was written."""
+        for index, staged in enumerate(self.staged):
+            try:
+                staged.commit()
+            except BaseException:
+                for rest in self.staged[index + 1:]:
+                    rest.discard()
+                raise
+        return Dump(self.folder, [s.path for s in self.staged],
+                    [s.path for s in self.staged if s.changed],
+                    {s.path.name: s.size for s in self.staged}, self.statistics)
+
+    def discard(self) -> None:
+        """Remove the staged files; nothing of the dump is written (a folder made for it goes)."""
+        for staged in self.staged:
+            staged.discard()
+        if self.made:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()  # only if empty
+
+
 def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
-    """Write the dump files into `folder`, one after the other, each replaced atomically and only
-    when its content changed: an interrupted run leaves complete files, old or new, never half of
-    one. The large files are streamed to disk, never held in memory whole; what can be refused
-    is refused before the first write (and a folder made for it is removed again)."""
+    """Write the dump files into `folder`, each replaced atomically and only when its content
+    changed: an interrupted run leaves complete files, old or new, never half of one. The large
+    files are streamed to disk, never held in memory whole; what can be refused is refused
+    before the first write (and a folder made for it is removed again)."""
+    return stage_dump(graph, folder, fmt).commit()
+
+
+def stage_dump(graph: Source, folder: Path | str, fmt: str = "all") -> StagedDump:
+    """Write every file of the dump beside its place in `folder` (temporary names, fsynced), and
+    replace nothing yet: `commit()` puts them in place, `discard()` removes them. A build writes
+    the dump while the READMEs are rendered and commits it once they are written."""
     folder = Path(folder)
     made = not folder.exists()
-    files, changed, sizes = [], [], {}
+    staged: list[Staged] = []
 
     def save(name: str, content: Content) -> int:
-        path = folder / name
-        if callable(content):
-            size, new = atomic_write_stream(path, content, keep_if_same=True)
-        else:
-            size, new = len(content), not path.is_file() or path.read_bytes() != content
-            if new:
-                atomic_write(path, content)
-        files.append(path)
-        sizes[name] = size
-        if new:
-            changed.append(path)
-        return size
+        write = content if callable(content) else lambda handle: handle.write(content)
+        staged.append(stage_write(folder / name, write, keep_if_same=True))
+        return staged[-1].size
 
     def scratch() -> BinaryIO:  # nameless, beside the dump: not in /tmp, which may be memory
         try:
@@ -969,10 +998,6 @@ def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
     try:
         statistics = _render(graph, fmt, save, scratch)
     except BaseException:
-        if made and not files:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only if empty
+        StagedDump(folder, staged, None, made).discard()
         raise
-    return Dump(folder, files, changed, sizes, statistics)
-
-
+    return StagedDump(folder, staged, statistics, made)

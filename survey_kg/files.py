@@ -6,6 +6,7 @@ import contextlib
 import glob
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -82,6 +83,51 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object], *,
     """`atomic_write` for content that `write(file)` streams out (a dump too big to hold twice).
     With `keep_if_same`, a file whose bytes would not change is left untouched. Returns (size in
     bytes, whether the file was replaced)."""
+    staged = stage_write(path, write, keep_if_same=keep_if_same)
+    staged.commit()
+    return staged.size, staged.changed
+
+
+@dataclass
+class Staged:
+    """A file written in full beside `path` (fsynced, under its temporary name) but not yet in
+    place: `commit()` renames it over `path`, `discard()` removes it. `tmp` is None when the
+    content equals what `path` holds already (nothing to do)."""
+
+    path: Path
+    tmp: Path | None
+    size: int
+    pending: bool = True  # neither committed nor discarded yet
+
+    @property
+    def changed(self) -> bool:
+        return self.tmp is not None
+
+    def commit(self) -> None:
+        if self.tmp is None or not self.pending:
+            return
+        try:
+            os.replace(self.tmp, self.path)
+        except BaseException as exc:
+            self.discard()
+            if isinstance(exc, OSError):
+                raise InputError(f"cannot write the file: {exc.strerror or exc}",
+                                 file=self.path) from None
+            raise
+        self.pending = False
+
+    def discard(self) -> None:
+        if self.tmp is not None and self.pending:
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+        self.pending = False
+
+
+def stage_write(path: Path, write: Callable[[BinaryIO], object], *,
+                keep_if_same: bool = False) -> Staged:
+    """The first half of `atomic_write_stream`: the new content on disk beside `path`, ready to
+    be renamed over it (see Staged). The temporary file is named after this process, so that a
+    later write removes it if this process dies before committing."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(path)
@@ -99,10 +145,9 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object], *,
                 os.fsync(handle.fileno())
         if same:
             os.unlink(tmp)
-            return size, False
+            return Staged(path, None, size)
         os.chmod(tmp, _mode_for(path))  # mkstemp makes it 0600; a written file is not secret
-        os.replace(tmp, path)
-        return size, True
+        return Staged(path, Path(tmp), size)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -155,4 +200,7 @@ def _process_exists(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError):
         return True  # another user's process, or not a real pid: leave its file alone
-    return True
+    try:  # Linux: a zombie (ended, not yet reaped by its parent) writes nothing more
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True

@@ -21,8 +21,8 @@ import io
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import re
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 
+from .children import start_child
 from .errors import InputError
 from .files import read_text
 from .namespaces import PREFIXES
@@ -321,7 +322,8 @@ def run_with_timeout(graph: Graph | ox.Store, query: QueryFile,
     data = store.dump(format=ox.RdfFormat.N_QUADS)  # bytes: a worker may be spawned, not forked
     context = multiprocessing.get_context()
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_query_worker, args=(sender, data, query, text), daemon=True)
+    worker = context.Process(target=_query_worker, args=(sender, os.getpid(), data, query, text),
+                             daemon=True)
     worker.start()
     sender.close()  # the worker now holds the only writing end: when it ends, the pipe ends
     answer, timed_out = None, False
@@ -354,11 +356,9 @@ def run_with_timeout(graph: Graph | ox.Store, query: QueryFile,
     return value
 
 
-def _query_worker(connection, data: bytes, query: QueryFile, text: str) -> None:
+def _query_worker(connection, parent: int, data: bytes, query: QueryFile, text: str) -> None:
     """In the worker: load the graph, run the query, send ("rows", Rows) or ("error", exc)."""
-    # Ctrl-C reaches the whole process group: the parent stops the worker, which must not print
-    # a KeyboardInterrupt traceback of its own
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start_child(parent)
     try:
         store = ox.Store()
         store.load(data, format=ox.RdfFormat.N_QUADS)

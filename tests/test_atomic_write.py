@@ -113,6 +113,24 @@ def test_only_temporaries_of_dead_writers_are_removed(tmp_path):
     assert live.exists() and legacy.exists() and other.exists()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="zombies are seen in /proc")
+def test_a_temporary_of_a_zombie_writer_is_removed(tmp_path):
+    """A writer killed with its parent may stay a zombie (ended, never reaped: a container's
+    first process may not reap); it writes nothing more, so its file goes."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the process never ended"
+            time.sleep(0.01)
+        zombie = tmp_path / f".a.ttl.{process.pid}.abc123.tmp"
+        zombie.write_text("partial")
+        atomic_write(tmp_path / "a.ttl", "new\n")
+        assert not zombie.exists()
+    finally:
+        process.wait()
+
+
 def test_a_glob_character_in_the_name_does_not_widen_the_clean_up(tmp_path):
     target = tmp_path / "[x].ttl"
     bystander = tmp_path / f".x.ttl.{dead_pid()}.abc.tmp"  # would match the unescaped pattern

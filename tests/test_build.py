@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import sys
 import types
 
@@ -60,12 +61,12 @@ def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
     monkeypatch.setattr(build_module, "_cores", lambda: 1)  # validate here, where it is counted
     loads, validations, dumps, events = [], [], [], []
     real_load, real_validate, real_dump = (build_module.load_store, build_module.validate,
-                                           build_module.write_dump)
+                                           build_module.stage_dump)
     monkeypatch.setattr(build_module, "load_store",
                         lambda paths: loads.append(real_load(paths)) or loads[-1])
     monkeypatch.setattr(build_module, "validate",
                         lambda graph, **kw: validations.append(graph) or real_validate(graph, **kw))
-    monkeypatch.setattr(build_module, "write_dump",
+    monkeypatch.setattr(build_module, "stage_dump",
                         lambda graph, folder: dumps.append(graph) or real_dump(graph, folder))
     result = build(survey, on_stage=events.append)
 
@@ -131,29 +132,75 @@ def test_a_violation_is_reported_before_a_readme_error(survey, monkeypatch):
     assert not (survey.root / "dist").exists()
 
 
-def test_validation_in_a_forked_process_gives_the_same_report(survey):
+def test_validation_in_a_forked_process_gives_the_same_report(survey, monkeypatch, tmp_path):
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
     break_a_paper(survey)
     store = load_store([survey.data])
-    here, _ = build_module._timed(validate, (store,), {})
-    wait = build_module.in_background(validate, store)
-    there, seconds = wait()
+    here = validate(store)
+    checker = build_module._Checker(store, "oxigraph", tmp_path / "dist")
+    try:
+        assert checker.child is not None  # forked
+        there, seconds = checker.report()
+    finally:
+        checker.close()
     assert format_text(there) == format_text(here) and there.violations and seconds > 0
+    assert not (tmp_path / "dist").exists()  # no dump is staged for a graph that violates
 
 
-def test_a_background_call_that_fails_is_run_again_here_and_raises(tmp_path):
-    """A child without an answer (an error, or killed) is not trusted: the call runs in this
+def test_a_child_that_fails_is_not_trusted_its_step_runs_again_here_and_raises(
+        survey, monkeypatch, tmp_path):
+    """A child without an answer (an error, or killed) is not trusted: the step runs in this
     process, where its error is raised normally."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
     calls = tmp_path / "calls"
 
-    def fails():
+    def fails(graph, **kwargs):
         with open(calls, "a") as f:
             f.write(f"{os.getpid()}\n")
         raise InputError("no data", file=tmp_path)
 
+    monkeypatch.setattr(build_module, "validate", fails)
     with pytest.raises(InputError, match="no data"):
-        build_module.in_background(fails)()
+        build(survey)
     pids = calls.read_text().split()
-    assert pids[-1] == str(os.getpid()) and len(pids) == (2 if build_module._cores() > 1 else 1)
+    assert len(pids) == 2 and pids[0] != pids[1] and pids[-1] == str(os.getpid())
+
+
+@pytest.mark.parametrize("step", ["stage", "commit"])
+def test_a_child_that_dies_while_writing_the_dump_leaves_the_dump_to_the_parent(
+        survey, fake_render, monkeypatch, step):
+    """The child is killed (as by the kernel for want of memory) while staging the dump, or
+    after staging it, when told to commit: the parent writes the dump itself, whole."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    real_stage = build_module.stage_dump
+    parent = os.getpid()
+
+    def dies(graph, folder):
+        if os.getpid() != parent and step == "stage":
+            os.kill(os.getpid(), signal.SIGKILL)
+        staged = real_stage(graph, folder)
+        if os.getpid() != parent and step == "commit":
+            staged.commit = lambda: os.kill(os.getpid(), signal.SIGKILL)
+        return staged
+
+    monkeypatch.setattr(build_module, "stage_dump", dies)
+    result = build(survey)
+    assert sorted(p.name for p in result.dump.files) == DUMP_FILES
+    assert isomorphic(Graph().parse(survey.root / "dist" / "survey.nt"),
+                      load_files([survey.data]))
+    assert sorted(p.name for p in (survey.root / "dist").iterdir()) == DUMP_FILES  # no temporaries
+    assert (survey.root / "README.md").is_file()
+
+
+def test_a_dump_that_cannot_be_written_stops_the_build_before_the_readmes(
+        survey, fake_render, monkeypatch, tmp_path):
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError) as caught:
+        build(survey, out=blocker / "dist")
+    assert "cannot write" in caught.value.message
+    assert not (survey.root / "README.md").exists()
 
 
 def test_build_command_prints_progress_and_a_summary(survey, fake_render):

@@ -13,9 +13,10 @@ command runs on fresh copies of the old state with the changed data and is kille
   output already replaced);
 - `build` after fixed fractions of its uninterrupted run time (some before any write).
 
-After each kill, every output is byte-equal to its old or its new version and parses (Turtle,
-N-Triples, JSON), the output being written when killed is still the old one, nothing else new is
-in the folders but the killed process's own temporary file, and `survey-kg readme --check` says 1
+After each kill, no process of the command is left (the build's child dies with it), every output
+is byte-equal to its old or its new version and parses (Turtle, N-Triples, JSON), the output
+being written when killed is still the old one, nothing else new is in the folders but temporary
+files of the dead processes (at most one per output), and `survey-kg readme --check` says 1
 (stale) or 0 (up to date, exactly when both READMEs are new), never an error. Running the command
 again completes the new state and removes the dead process's temporary files.
 """
@@ -36,6 +37,7 @@ import pytest
 from click.testing import CliRunner
 
 from survey_kg.cli import main
+from survey_kg.files import _process_exists
 
 from .conftest import ROOT
 
@@ -52,6 +54,14 @@ WRITES = {
     "export": ["dist/survey.ttl", "dist/survey.nt", "dist/survey.jsonld", "dist/void.ttl"],
 }
 WRITES["build"] = WRITES["readme"] + WRITES["export"]
+# How many outputs are already new while each one's temporary file is written. A dump is written
+# whole beside its files before any is renamed; a build writes it (in its child) before the
+# READMEs, and renames it after them.
+NEW_BEFORE = {
+    "readme": {"README.md": 0, "README_zh.md": 1},
+    "export": dict.fromkeys(WRITES["export"], 0),
+}
+NEW_BEFORE["build"] = {**NEW_BEFORE["export"], **NEW_BEFORE["readme"]}
 SLOW_FSYNC_SECONDS = 0.1
 # Watchdog for the polling loops (not a performance assertion): a command that never gets to the
 # write it is waited for fails the test instead of hanging it.
@@ -65,6 +75,7 @@ def slow_fsync(fd):
     real_fsync(fd)
 os.fsync = slow_fsync
 from survey_kg.cli import main
+from survey_kg.files import _process_exists
 main(sys.argv[1:], prog_name="survey-kg")
 """
 SURVEY_KG = Path(sys.executable).with_name("survey-kg")
@@ -123,9 +134,19 @@ def temporaries(root: Path) -> list[Path]:
     return sorted(p for folder in (root, root / "dist") for p in folder.glob(".*.tmp"))
 
 
-def check_after_kill(root: Path, survey, pid: int, writing: str | None = None) -> int:
+def check_after_kill(root: Path, survey, writing: str | None = None) -> int:
     """The invariants after a kill; returns how many outputs are new."""
     _, _, old, new, _ = survey
+    left = temporaries(root)
+    # the temporary files left are those of processes that are gone: the killed one, and the
+    # build's child writing the dump (the kernel ends it with its parent)
+    owners = {int(p.name.split(".")[-3]) for p in left}  # .NAME.PID.RANDOM.tmp
+    deadline = time.monotonic() + PATIENCE
+    while any(_process_exists(pid) for pid in owners):  # a zombie counts as gone
+        assert time.monotonic() < deadline, f"processes {owners} outlive the killed command"
+        time.sleep(0.01)
+    assert temporaries(root) == left  # nothing was written after the kill
+    assert len({p.name.rsplit(".", 3)[0] for p in left}) == len(left), left  # one per output
     now = snapshot(root)
     for name, data in now.items():
         assert data in (old[name], new[name]), f"{name} is neither the old nor the new file " \
@@ -133,9 +154,6 @@ def check_after_kill(root: Path, survey, pid: int, writing: str | None = None) -
         parse(name, data)
     if writing is not None:
         assert now[writing] == old[writing], f"{writing} was replaced before its write finished"
-    left = temporaries(root)
-    assert all(p.name.split(".")[-3] == str(pid) for p in left), left  # .NAME.PID.RANDOM.tmp
-    assert len(left) <= 1
     listed = {p.relative_to(root).as_posix() for folder in (root, root / "dist")
               for p in folder.iterdir() if p.is_file()}
     assert listed - {p.relative_to(root).as_posix() for p in left} == set(OUTPUTS)
@@ -194,12 +212,12 @@ def test_killed_while_each_output_is_written(command, survey, tmp_path):
                                     command], env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         try:
-            seen = wait_for(process, lambda: any(folder.glob(f".{name}.{process.pid}.*.tmp")))
+            seen = wait_for(process, lambda: any(folder.glob(f".{name}.*.tmp")))
         finally:
             kill(process)
         assert seen, f"{command} ended without writing {target}"
-        new_files = check_after_kill(root, survey, process.pid, writing=target)
-        assert new_files == index  # the outputs before it were replaced, it and the rest not
+        new_files = check_after_kill(root, survey, writing=target)
+        assert new_files == NEW_BEFORE[command][target]
         print(f"kill point: {command}, while writing {target} ({new_files} outputs new)")
         if index == len(WRITES[command]) - 1:
             finish_and_check(root, survey, command)
@@ -220,7 +238,7 @@ def test_the_real_command_killed_at_its_first_write(command, survey, tmp_path):
         seen = wait_for(process, writing)
     finally:
         kill(process)
-    new_files = check_after_kill(root, survey, process.pid)
+    new_files = check_after_kill(root, survey)
     print(f"kill point: {command} (unpatched), at its first write "
           f"({'seen' if seen else 'it finished first'}; {new_files} outputs new)")
     finish_and_check(root, survey, command)
@@ -233,6 +251,6 @@ def test_build_killed_at_any_moment(fraction, survey, tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(fraction * survey[4])
     kill(process)
-    new_files = check_after_kill(root, survey, process.pid)
+    new_files = check_after_kill(root, survey)
     print(f"kill point: build (unpatched), after {fraction:.0%} of its run time "
           f"({new_files} outputs new)")
