@@ -37,7 +37,9 @@ def read_limited(path: Path | str) -> bytes:
             raise InputError(f"the file is {size} bytes, over the {limit}-byte input limit",
                              file=path, hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # the file may have grown since stat()
+            data = handle.read(size + 1)  # not read(limit + 1): that allocates the limit each time
+            if len(data) > size:  # the file grew since stat()
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:  # missing, a folder, no permission
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
     if len(data) > limit:

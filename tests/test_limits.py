@@ -4,6 +4,7 @@ one line naming the file and the limit and how to raise it, and nothing written.
 from __future__ import annotations
 
 import shutil
+import types
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,24 @@ def test_a_readme_over_the_limit_is_refused(survey, command):
     assert (result.exit_code, result.stderr.splitlines(keepends=True)[-1]) == \
         (2, refusal(survey / "README.md"))
     assert snapshot(survey) == before
+
+
+@pytest.mark.parametrize("limit", [8, 20], ids=["grew-over-the-limit", "grew-within-it"])
+def test_a_file_that_grows_after_its_size_was_read_is_read_whole_or_refused(
+        tmp_path, monkeypatch, limit):
+    """The size from stat() is only a hint: a file that grew since is read to its end, and
+    refused when it is now over the limit."""
+    from survey_kg import files
+    from survey_kg.errors import InputError
+
+    path = tmp_path / "growing.ttl"
+    path.write_bytes(b"0123456789")  # 10 bytes; stat() below says 5, as before it grew
+    real_stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: types.SimpleNamespace(st_size=5)
+                        if self == path else real_stat(self, **kw))
+    monkeypatch.setenv("SURVEY_KG_MAX_INPUT_BYTES", str(limit))
+    if limit < 10:
+        with pytest.raises(InputError, match=f"over the {limit}-byte input limit"):
+            files.read_limited(path)
+    else:
+        assert files.read_limited(path) == b"0123456789"
