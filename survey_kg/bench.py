@@ -9,7 +9,8 @@ process runs the stage, `--repeat` times. Each run reports:
 - wall: seconds the stage itself took, inside its process, after its set-up (for the query stages
   the set-up is loading the graph; for stages run as a `survey-kg` command it is the whole process);
 - process: seconds from starting the process to its exit (interpreter, imports, set-up, stage);
-- peak RSS: the process's maximum resident set size, from the kernel (`os.wait4`).
+- peak RSS: the process's maximum resident set size, from the kernel (`os.wait4`); for a command
+  that forks (build), the larger of the process and its child, not their sum.
 
 Stages: import (the survey pages), load (data/), validate (with the default SHACL engine, and with
 each other engine `survey_kg.validate` offers), one per query in queries/, serialize (Turtle,
@@ -629,7 +630,8 @@ def to_markdown(report: dict) -> str:
     lines += ["", "wall: the stage inside its process, after set-up (loading the graph for "
               "validate, queries and serialize); for readme, export, build and publish, run as "
               "`survey-kg` commands, the whole process. process: start to exit. RSS: peak resident "
-              "memory of the process. × floor: wall over pyoxigraph's wall for the same work "
+              "memory of the process (for build, of the larger of it and the child it forks, "
+              "which shares the loaded graph copy-on-write; the kernel reports no sum). × floor: wall over pyoxigraph's wall for the same work "
               "(load: parse into a Store; each query; serialize: Turtle); build is compared with "
               "the floor total (pyoxigraph process loading the data, plus every query and the "
               "Turtle serialization)."]
