@@ -128,6 +128,7 @@ class _Checker:
     def __init__(self, graph, engine: str, folder: Path):
         self.graph, self.engine, self.folder = graph, engine, folder
         self.staged: StagedDump | None = None  # staged here, not in the child
+        self.staged_in: float | None = None  # seconds the dump took to stage, once staged
         self.connection = self.child = None
         if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
@@ -140,14 +141,17 @@ class _Checker:
     def report(self) -> tuple[Report, float]:
         """The validation report and the seconds validation took."""
         answer = self._receive()
-        return answer if answer is not None else _timed(validate, self.graph, engine=self.engine)
+        if answer is None:
+            return _timed(validate, self.graph, engine=self.engine)
+        report, seconds, self.staged_in = answer
+        return report, seconds
 
     def stage(self) -> float:
         """Wait until every dump file is written beside its place; the seconds that took."""
-        seconds = self._receive()
-        if seconds is None:
-            self.staged, seconds = _timed(stage_dump, self.graph, self.folder)
-        return seconds
+        if self.staged_in is None:  # not staged by the child
+            self.close()
+            self.staged, self.staged_in = _timed(stage_dump, self.graph, self.folder)
+        return self.staged_in
 
     def commit(self) -> Dump:
         """Put the dump files in place."""
@@ -180,19 +184,22 @@ class _Checker:
 
 
 def _check(connection, parents_end, parent: int, graph, engine: str, folder: Path) -> None:
-    """In the child: send (report, seconds); if it conforms, stage the dump and send the seconds
-    that took; commit it when told to and send the Dump. On any error it stops answering."""
+    """In the child: validate; if the graph conforms, stage the dump; send (report, seconds
+    validating, seconds staging or None); then commit the dump when told to and send the Dump.
+    On an error it stops answering (or, for the dump, says None): the parent does the rest."""
     parents_end.close()  # forked with both ends: the pipe ends only when no one else holds it
     start_child(parent)
-    staged = None
+    staged = staged_in = None
     try:
-        report, seconds = _timed(validate, graph, engine=engine)
-        connection.send((report, seconds))
+        report, validated_in = _timed(validate, graph, engine=engine)
         if report.conforms:
-            staged, seconds = _timed(stage_dump, graph, folder)
-            connection.send(seconds)
-            if connection.recv() == "commit":
-                connection.send(staged.commit())
+            try:
+                staged, staged_in = _timed(stage_dump, graph, folder)
+            except Exception:
+                pass  # the parent stages it again, and reports the error
+        connection.send((report, validated_in, staged_in))
+        if staged is not None and connection.recv() == "commit":
+            connection.send(staged.commit())
     except BaseException:
         pass  # no answer: the parent does the rest itself and reports the error
     finally:

@@ -4,11 +4,12 @@ import os
 import shutil
 import signal
 import sys
+import time
 import types
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from survey_kg import build as build_module
@@ -190,6 +191,41 @@ def test_a_child_that_dies_while_writing_the_dump_leaves_the_dump_to_the_parent(
                       load_files([survey.data]))
     assert sorted(p.name for p in (survey.root / "dist").iterdir()) == DUMP_FILES  # no temporaries
     assert (survey.root / "README.md").is_file()
+
+
+def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_report(
+        survey, monkeypatch):
+    """The report goes to the parent after the dump is staged: a report of megabytes (thousands
+    of warnings) cannot hold the child on a full pipe while the parent renders."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    real_validate = build_module.validate
+
+    def long_report(graph, **kwargs):
+        report = real_validate(graph, **kwargs)
+        report.graph.add((URIRef("urn:padding"), RDFS.comment, Literal("x" * 4_000_000)))
+        return report
+
+    seen = []
+    module = types.ModuleType("survey_kg.render")
+
+    def readme_updates(graph, survey):
+        """Rendering that lasts until the child has staged the dump (or 30 s, a watchdog)."""
+        deadline = time.monotonic() + 30
+        while not list((survey.root / "dist").glob(".survey.ttl.*.tmp")):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        seen.append(list((survey.root / "dist").glob(".survey.ttl.*.tmp")))
+        return []
+
+    module.readme_updates = readme_updates
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    monkeypatch.setattr(build_module, "validate", long_report)
+    result = build(survey)
+    [staged] = seen[0]
+    assert staged.name.split(".")[-3] != str(os.getpid())  # .NAME.PID.RANDOM.tmp: the child's
+    assert len(result.report.graph) > 0 and sorted(p.name for p in result.dump.files) == DUMP_FILES
+    assert not list((survey.root / "dist").glob(".*.tmp"))
 
 
 def test_a_dump_that_cannot_be_written_stops_the_build_before_the_readmes(
