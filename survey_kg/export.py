@@ -974,6 +974,7 @@ def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
     return stage_dump(graph, folder, fmt).commit()
 
 
+@_without_gc()
 def stage_dump(graph: Source, folder: Path | str, fmt: str = "all") -> StagedDump:
     """Write every file of the dump beside its place in `folder` (temporary names, fsynced), and
     replace nothing yet: `commit()` puts them in place, `discard()` removes them. A build writes
