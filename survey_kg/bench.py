@@ -631,7 +631,8 @@ def to_markdown(report: dict) -> str:
               "validate, queries and serialize); for readme, export, build and publish, run as "
               "`survey-kg` commands, the whole process. process: start to exit. RSS: peak resident "
               "memory of the process (for build, of the larger of it and the child it forks, "
-              "which shares the loaded graph copy-on-write; the kernel reports no sum). × floor: wall over pyoxigraph's wall for the same work "
+              "which shares the loaded graph copy-on-write; the kernel reports no sum). "
+              "× floor: wall over pyoxigraph's wall for the same work "
               "(load: parse into a Store; each query; serialize: Turtle); build is compared with "
               "the floor total (pyoxigraph process loading the data, plus every query and the "
               "Turtle serialization)."]

@@ -252,10 +252,10 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
             readmes = []
             stages.end("readme", f"{RENDER_MODULE} not available", status="skipped")
         else:
-            readmes = [path for path, old, new in updates if new != old]
-            for path, old, new in updates:
-                if new != old:
-                    atomic_write(path, new)
+            changed = [(path, new) for path, old, new in updates if new != old]
+            for path, new in changed:
+                atomic_write(path, new)
+            readmes = [path for path, _ in changed]
             stages.end("readme", f"{len(readmes)} README file(s) changed",
                        seconds=rendered_in + time.perf_counter() - writing)
 

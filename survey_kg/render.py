@@ -60,12 +60,13 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#$@])")
 MD_LINE_START = re.compile(r"^(?:[-+=]|(\d{1,9})([.)])(?=\s|$))")
 
 
-TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, Node)
+OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
+TERMS = (*OX_TERMS, Node)
 
 
 def term_text(value) -> str:
     """The text of a term (an IRI, a literal's lexical form, a blank node's label) or value."""
-    return value.value if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(value)
+    return value.value if isinstance(value, OX_TERMS) else str(value)
 
 
 def plain(value) -> str:

@@ -567,7 +567,7 @@ def write_survey(folder: Path | str, n_papers: int, seed: int) -> SynthSurvey:
     return survey
 
 
-def _write(path: Path, content: str, made: set[Path]) -> None:
+def _write(path: Path, content: bytes, made: set[Path]) -> None:
     """Write a data file whole (a temporary file renamed over it). Not `files.atomic_write`: its
     clean-up of dead writers' files lists the folder at each write, and 100,000 papers in one
     folder made that quadratic (the last 30,000 files took hours)."""
@@ -575,7 +575,7 @@ def _write(path: Path, content: str, made: set[Path]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         made.add(path.parent)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    tmp.write_bytes(content)
     os.replace(tmp, path)
 
 
