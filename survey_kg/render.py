@@ -43,7 +43,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .files import atomic_write, read_limited
-from .query import find_query, is_shipped, solutions, to_store
+from .query import Row, find_query, is_shipped, solutions, to_store
 from .resources import Survey, templates_dir
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -221,23 +221,28 @@ class RowList(list):
         if key not in self._indexes:
             index: dict = {}
             for row in self:
-                index.setdefault(row.get(key), []).append(row)
+                index.setdefault(_get(row, key), []).append(row)
             self._indexes[key] = index
         return self._indexes[key].get(value, [])
+
+
+def _get(row, key):
+    """A row's value for `key`: a query's Row (whose variable may be named `get`) or a mapping."""
+    return Row.get(row, key) if isinstance(row, Row) else row.get(key)
 
 
 def _where(rows, key, value) -> list:
     """The rows whose `key` is `value`, in query order."""
     if isinstance(rows, RowList):
         return rows.lookup(key, value)
-    return [row for row in rows if row.get(key) == value]
+    return [row for row in rows if _get(row, key) == value]
 
 
 def _group_by(rows, key) -> list:
     """(value, rows) pairs in order of first appearance; rows keep their query order."""
     groups: dict = {}
     for row in rows:
-        groups.setdefault(row.get(key), []).append(row)
+        groups.setdefault(_get(row, key), []).append(row)
     return list(groups.items())
 
 
@@ -285,7 +290,7 @@ def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) ->
         return cache[key]
     by_lang: dict[str, RowList] = {language: RowList() for language in languages()}
     for row in solutions(store, query, {}):
-        language = row.get("lang")
+        language = _get(row, "lang")
         by_lang.setdefault(term_text(language) if language is not None else "None",
                            RowList()).append(row)
     for language, rows in by_lang.items():

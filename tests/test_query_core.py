@@ -139,3 +139,34 @@ def test_table_shows_row_count():
     text = q.to_table(ROWS)
     assert text.splitlines()[0].split() == ["s", "label", "n"]
     assert text.rstrip().endswith("(2 rows)")
+
+
+def test_solutions_are_rows_read_by_name_with_shared_terms(tmp_path):
+    """A query's rows are Rows: a variable is read as an attribute, by key or with Row.get, even
+    when it is named like a tuple or Row method; an unbound one is None; a term recurring in
+    the rows is one object."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    paper, title = ox.NamedNode("https://example.org/p"), ox.Literal("A title", language="en")
+    for n in (1, 2):
+        author = ox.NamedNode(f"https://example.org/a{n}")
+        store.add(ox.Quad(paper, ox.NamedNode("https://example.org/author"), author))
+    store.add(ox.Quad(paper, ox.NamedNode("https://example.org/title"), title))
+    path = tmp_path / "rows.rq"
+    path.write_text("SELECT ?get ?count ?title ?none WHERE { ?get <https://example.org/author> "
+                    "?count ; <https://example.org/title> ?title OPTIONAL { ?get <urn:x> ?none } }"
+                    " ORDER BY ?count\n", encoding="utf-8")
+    rows = q.solutions(store, q.parse_query_file(path))
+    assert [isinstance(row, q.Row) for row in rows] == [True, True]
+    first, second = rows
+    assert first.get == paper and first["get"] == paper and q.Row.get(first, "get") == paper
+    assert first.count == ox.NamedNode("https://example.org/a1") and first[1] == first.count
+    assert first.none is None and q.Row.get(first, "missing", "default") == "default"
+    assert first.title is second.title  # one object for the recurring term
+    assert dict(first.items()) == {"get": paper, "count": first.count, "title": title,
+                                   "none": None}
+    with pytest.raises(KeyError):
+        first["missing"]
+    with pytest.raises(AttributeError):
+        first.missing
