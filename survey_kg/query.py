@@ -282,22 +282,14 @@ def _solutions(store: ox.Store, query: QueryFile, text: str) -> tuple[list[str],
 
 class Row(tuple):
     """One solution of a SELECT query: its `pyoxigraph` terms in the query's variable order
-    (None where unbound), read by variable name as `row.title`, `row["title"]` or
-    `Row.get(row, "title")` (a variable may be named `get`). A tuple with a property per name,
-    made once per query by `row_type`: a third of a dict's size, and a template reads a value
-    through the property instead of a failed attribute lookup first."""
+    (None where unbound), read by variable name as `row.title` or `Row.get(row, "title")` (a
+    variable may be named `get`), and in a template also as `row["title"]`. A tuple with a
+    property per name, made once per query by `row_type`: a third of a dict's size, and a
+    template reads a value through the property instead of a failed attribute lookup first."""
 
     __slots__ = ()
     _fields: tuple = ()
     _index: dict = {}
-
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            try:
-                key = self._index[key]
-            except KeyError:
-                raise KeyError(key) from None
-        return tuple.__getitem__(self, key)
 
     def get(self, key: str, default=None):
         index = self._index.get(key)

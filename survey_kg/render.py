@@ -56,7 +56,8 @@ FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<rest>.*)$")
 
 # ------------------------------------------------------------------------------------ escaping
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#$@])")
+MD_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~#$@]")
+MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>&|~#$@"})
 MD_LINE_START = re.compile(r"^(?:[-+=]|(\d{1,9})([.)])(?=\s|$))")
 
 
@@ -81,7 +82,9 @@ def md(value) -> str:
     links, autolinks, raw HTML, entities, table pipes, strikethrough, math, headings), keeps the
     text on one line, and escapes a leading list/heading/quote marker, so the text is shown as
     written and cannot start a structure of its own."""
-    text = MD_SPECIAL.sub(r"\\\1", plain(value))
+    text = plain(value)
+    if MD_SPECIAL.search(text):
+        text = text.translate(MD_ESCAPES)
     m = MD_LINE_START.match(text)
     if m and m.group(1):
         return m.group(1) + "\\" + text[len(m.group(1)):]
@@ -188,6 +191,8 @@ def _int(value, default: int = 0) -> int:
 
 
 def _finalize(value):
+    if type(value) is str:  # most values: what a filter returned
+        return value
     if isinstance(value, (*TERMS, Key)):
         raise _Unescaped(value)
     return "" if value is None else value
@@ -254,9 +259,20 @@ def _fill(template: str, **values) -> str:
     return template.format(**values)
 
 
+class _Environment(jinja2.Environment):
+    def getitem(self, obj, argument):
+        """`row["name"]` and `map(attribute="name")` read a Row's value directly (Jinja would
+        first try the tuple's index and fail)."""
+        if isinstance(obj, Row) and isinstance(argument, str):
+            index = obj._index.get(argument)
+            if index is not None:
+                return obj[index]
+        return super().getitem(obj, argument)
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=False,  # markdown, not HTML: each value is escaped for its place by a filter
         undefined=jinja2.StrictUndefined,
@@ -358,6 +374,8 @@ def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]
             if m := FENCE.match(line):
                 fence = m["fence"]
                 continue
+        if "<!--" not in line:  # neither a marker nor a malformed one
+            continue
         marker = MARKER.match(line.strip())
         if marker is None:
             if MARKER_LIKE.search(line):

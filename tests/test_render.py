@@ -398,3 +398,17 @@ def test_marker_errors_name_file_and_line(text, line, words):
     assert words in info.value.message
     assert (info.value.file, info.value.line) == ("README.md", line)
     assert str(info.value).startswith(f"README.md:{line}")
+
+
+def test_templates_read_a_row_by_attribute_key_and_map():
+    import pyoxigraph as ox
+
+    from survey_kg.query import row_type
+
+    make = row_type(["get", "title"])
+    rows = [make((ox.NamedNode("https://example.org/a"), ox.Literal("A *b*"))),
+            make((ox.NamedNode("https://example.org/c"), ox.Literal("C")))]
+    template = render.environment().from_string(
+        "{{ rows[0].title | md }}/{{ rows[0]['title'] | md }}/{{ rows[0]['get'] | md }}/"
+        "{{ rows | map(attribute='title') | map('md') | join(',') }}")
+    assert template.render(rows=rows) == "A \\*b\\*/A \\*b\\*/https://example.org/a/A \\*b\\*,C"

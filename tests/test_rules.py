@@ -245,3 +245,23 @@ def test_position_zero_is_a_violation(valid_graph):
     valid_graph.update(PREFIXES + f"DELETE WHERE {{ {A1} skg:position ?p }} ; INSERT DATA {{ {A1} skg:position 0 }}")
     hits = [r for r in validate(valid_graph).violations if r.rule == "skg:AuthorshipShape/skg:position"]
     assert [(r.focus, r.value) for r in hits] == [(f"{P1}/author/1", "0")]
+
+
+@pytest.mark.parametrize("first,second,gaps,repeats", [
+    (1, 3, {"3"}, set()),          # 2 is missing
+    (2, 3, {"2"}, set()),          # 1 is missing: 2 has no author before it, 3 has
+    (2, 2, {"2"}, {"2"}),          # a repeat and a gap at once
+    (1, 2, set(), set()),          # 1..n: nothing to report
+])
+def test_author_positions_report_each_gap_and_repeat(valid_graph, first, second, gaps, repeats):
+    """The position rules look closely only at papers whose positions are not exactly 1..n (one
+    pass over the authorships); what they report is the same in every engine."""
+    valid_graph.update(PREFIXES + f"DELETE WHERE {{ {A1} skg:position ?p }} ; "
+                       f"DELETE WHERE {{ {A2} skg:position ?q }} ; "
+                       f"INSERT DATA {{ {A1} skg:position {first} . {A2} skg:position {second} }}")
+    for engine in ("oxigraph", "pyshacl"):
+        results = validate(valid_graph, engine=engine).violations
+        assert {r.message.split()[2] for r in results
+                if r.rule == "skg:AuthorPositionGapShape"} == gaps, engine
+        assert {r.message.split()[2] for r in results
+                if r.rule == "skg:AuthorPositionRepeatShape"} == repeats, engine
