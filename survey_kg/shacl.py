@@ -50,6 +50,7 @@ NODE_KINDS = {
     SH.BlankNodeOrLiteral: "isIRI(?value)",
     SH.IRIOrLiteral: "isBlank(?value)",
 }
+TRUE = Literal(True)
 RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 # Constraint parameters this engine evaluates (besides the structural sh:path, sh:property,
 # targets, and the descriptive sh:message, sh:severity, sh:name, ...).
@@ -76,9 +77,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Check:
-    """One SELECT over the whole graph; `finding` turns one of its rows into a result."""
+    """One SELECT over the whole graph; `findings` turns one of its rows into results (a row
+    can break several constraints checked by one query)."""
     query: str
-    finding: Callable[[dict], Finding]
+    findings: Callable[[dict], list[Finding]]
 
 
 # ------------------------------------------------------------------------------ compiling
@@ -196,10 +198,10 @@ def _check(shapes: Graph, shape, component, query: str, path=None, message: str 
     severity = _severity(shapes, shape)
     message = message or _message(shapes, shape) or f"{component.split('#')[-1]} not met"
 
-    def finding(row: dict) -> Finding:
-        return Finding(severity, row["this"], row.get("path", path), row.get("value"), message,
-                       shape, component)
-    return Check(_PREFIXES + query, finding)
+    def findings(row: dict) -> list[Finding]:
+        return [Finding(severity, row["this"], row.get("path", path), row.get("value"), message,
+                        shape, component)]
+    return Check(_PREFIXES + query, findings)
 
 
 _PREFIXES = (f"PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n")
@@ -212,29 +214,59 @@ def _property_checks(shapes: Graph, prop, target: str, instance: str) -> list[Ch
     _only(shapes, prop, PROPERTY_PARAMETERS)
     values = f"{target} ?this {_n3(path)} ?value ."
     checks = []
-
-    def add(component, query):
-        checks.append(_check(shapes, prop, component, query, path=path))
-
-    minimum = shapes.value(prop, SH.minCount)
-    if minimum is not None and int(minimum) > 0:
-        add(SH.MinCountConstraintComponent,
-            f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {_n3(path)} ?value }} }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(minimum)})")
-    maximum = shapes.value(prop, SH.maxCount)
-    if maximum is not None:
-        add(SH.MaxCountConstraintComponent,
-            f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this "
-            f"HAVING (COUNT(DISTINCT ?value) > {int(maximum)})")
+    minimum, maximum = shapes.value(prop, SH.minCount), shapes.value(prop, SH.maxCount)
+    minimum = int(minimum) if minimum is not None and int(minimum) > 0 else None
+    maximum = int(maximum) if maximum is not None else None
+    if minimum is not None or maximum is not None:
+        checks.append(_count_check(shapes, prop, target, path, minimum, maximum))
     if shapes.value(prop, SH.uniqueLang) == Literal(True):
-        add(SH.UniqueLangConstraintComponent,
+        checks.append(_check(
+            shapes, prop, SH.UniqueLangConstraintComponent,
             f"SELECT ?this ?lang WHERE {{ {values} BIND (LCASE(LANG(?value)) AS ?lang) "
-            f"FILTER (?lang != \"\") }} GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)")
-    for parameter in sorted(VALUE_PARAMETERS, key=str):
-        for argument in sorted(shapes.objects(prop, parameter), key=str):
-            component, condition = _value_condition(shapes, prop, parameter, argument, instance)
-            add(component, f"SELECT ?this ?value WHERE {{ {values} FILTER ({condition}) }}")
+            f"FILTER (?lang != \"\") }} GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)",
+            path=path))
+    conditions = [_value_condition(shapes, prop, parameter, argument, instance)
+                  for parameter in sorted(VALUE_PARAMETERS, key=str)
+                  for argument in sorted(shapes.objects(prop, parameter), key=str)]
+    if conditions:
+        checks.append(_value_check(shapes, prop, values, path, conditions))
     return checks
+
+
+def _count_check(shapes: Graph, prop, target: str, path, minimum: int | None,
+                 maximum: int | None) -> Check:
+    """sh:minCount and sh:maxCount of a property in one pass: the focus nodes with too few or
+    too many values."""
+    count = "COUNT(DISTINCT ?value)"
+    broken = " || ".join(([f"{count} < {minimum}"] if minimum is not None else []) +
+                         ([f"{count} > {maximum}"] if maximum is not None else []))
+    query = (f"SELECT ?this ({count} AS ?count) WHERE {{ {target} "
+             f"OPTIONAL {{ ?this {_n3(path)} ?value }} }} GROUP BY ?this HAVING ({broken})")
+    few = _check(shapes, prop, SH.MinCountConstraintComponent, query, path=path).findings
+    many = _check(shapes, prop, SH.MaxCountConstraintComponent, query, path=path).findings
+
+    def findings(row: dict) -> list[Finding]:
+        number = int(row["count"])
+        return ((few(row) if minimum is not None and number < minimum else []) +
+                (many(row) if maximum is not None and number > maximum else []))
+    return Check(_PREFIXES + query, findings)
+
+
+def _value_check(shapes: Graph, prop, values: str, path,
+                 conditions: list[tuple[URIRef, str]]) -> Check:
+    """Every value constraint of a property (datatype, class, pattern, ...) in one pass over its
+    values: each condition is bound to ?broken0, ?broken1, ...; a condition that raises an error
+    leaves its variable unbound, and counts as met, as it would in a FILTER of its own."""
+    binds = " ".join(f"BIND (({condition}) AS ?broken{i})"
+                     for i, (_, condition) in enumerate(conditions))
+    test = " || ".join(f"COALESCE(?broken{i}, false)" for i in range(len(conditions)))
+    query = f"SELECT * WHERE {{ {values} {binds} FILTER ({test}) }}"
+    each = [(f"broken{i}", _check(shapes, prop, component, query, path=path).findings)
+            for i, (component, _) in enumerate(conditions)]
+
+    def findings(row: dict) -> list[Finding]:
+        return [found for name, make in each if row.get(name) == TRUE for found in make(row)]
+    return Check(_PREFIXES + query, findings)
 
 
 def _value_condition(shapes: Graph, prop, parameter, argument,
@@ -284,14 +316,14 @@ def _sparql(shapes: Graph, shape, constraint, target: str) -> Check:
     severity = _severity(shapes, shape)
     template = _message(shapes, constraint, shape)
 
-    def finding(row: dict) -> Finding:
+    def findings(row: dict) -> list[Finding]:
         value = row.get("value", row["this"])
         message = template or "SPARQL constraint not met"
         for name, term in row.items():
             message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: str(term), message)
-        return Finding(severity, row["this"], row.get("path"), value, message, shape,
-                       SH.SPARQLConstraintComponent, constraint)
-    return Check(query, finding)
+        return [Finding(severity, row["this"], row.get("path"), value, message, shape,
+                        SH.SPARQLConstraintComponent, constraint)]
+    return Check(query, findings)
 
 
 def _declared(shapes: Graph, constraint) -> list[tuple[str, str]]:
@@ -314,7 +346,7 @@ def run(store: ox.Store, checks: list[Check]) -> list[Finding]:
         for solution in solutions:
             row = {name: _rdflib_term(solution[name]) for name in names
                    if solution[name] is not None}
-            findings[check.finding(row)] = None
+            findings.update(dict.fromkeys(check.findings(row)))
     return list(findings)
 
 

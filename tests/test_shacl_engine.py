@@ -4,6 +4,7 @@ regex flags, ranges, sh:in with literals, several targets, unsupported features.
 
 import pytest
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from survey_kg import shacl
 from survey_kg.validate import validate
@@ -26,7 +27,8 @@ ex:ThingShape a sh:NodeShape ;
                 [ sh:path ex:name ; sh:minCount 2 ; sh:pattern "^ab" ; sh:flags "i" ;
                   sh:uniqueLang true ; sh:message "name" ] ,
                 [ sh:path ex:kind ; sh:in ( ex:a "b" 3 ) ; sh:message "kind" ] ,
-                [ sh:path ex:part ; sh:class ex:Thing ; sh:nodeKind sh:IRI ; sh:message "part" ] .
+                [ sh:path ex:part ; sh:class ex:Thing ; sh:nodeKind sh:IRI ; sh:message "part" ] ,
+                [ sh:path ex:pair ; sh:minCount 3 ; sh:maxCount 1 ; sh:message "pair" ] .
 ex:LinkShape a sh:NodeShape ;
     sh:targetSubjectsOf ex:link ; sh:targetObjectsOf ex:link ;
     sh:closed true ; sh:ignoredProperties ( ex:link ) ;
@@ -37,7 +39,8 @@ DATA = PREFIXES + """
 ex:Special rdfs:subClassOf ex:Thing .
 ex:t1 a ex:Thing ; ex:year "2024"^^xsd:gYear , "20x4"^^xsd:gYear ; ex:count 0 , 5 , 10 , "3.5"^^xsd:integer ;
     ex:name "ABC"@en , "abd"@EN , "xyz" ; ex:kind ex:a , "b" , 3 , "3" , ex:c ;
-    ex:part ex:t2 , ex:nothing , "literal" , [ a ex:Thing ] .
+    ex:part ex:t2 , ex:nothing , "literal" , [ a ex:Thing ] ; ex:count "0.5"^^xsd:decimal ;
+    ex:pair 1 , 2 .
 ex:t2 a ex:Special ; ex:year 2024 ; ex:name "ab" .
 ex:lonely ex:count "many" .
 ex:s ex:link ex:o ; ex:other 1 .
@@ -64,6 +67,14 @@ def test_the_engine_agrees_with_pyshacl_on_corner_cases():
     assert ("part", "http://example.org/t2") not in values  # ex:Special is a subclass of ex:Thing
     assert ("closed", "1") in values and ("closed", "x") in values
     assert ("kind", "3") in values and ("kind", "http://example.org/c") in values
+    # one value or one count breaking two constraints checked by the same query: both reported
+    broken = {(str(report.value(r, SH.value)), str(report.value(r, SH.resultPath)).rsplit("/", 1)[-1],
+               str(report.value(r, SH.sourceConstraintComponent)).split("#")[-1])
+              for report in (fast.graph,) for r in report.subjects(SH.resultSeverity, None)}
+    assert {c for v, p, c in broken if v == "0.5"} == {"DatatypeConstraintComponent",
+                                                      "MinInclusiveConstraintComponent"}
+    assert {c for v, p, c in broken if p == "pair"} == {"MinCountConstraintComponent",
+                                                       "MaxCountConstraintComponent"}
 
 
 def test_the_engine_reports_in_the_w3c_vocabulary():
