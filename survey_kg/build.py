@@ -9,10 +9,11 @@ builds the same survey the plain way instead (an rdflib graph, pyshacl, the refe
 tests/test_build.py checks both write the same bytes. See docs/decisions/0012-fast-validation.md.
 
 On a machine with two cores or more, a forked process validates the graph and then writes the
-dump beside its files, while the READMEs are rendered (not written) here: the longest stages
-overlap. Nothing is written before the report says the graph conforms; the READMEs are written
-once the dump is ready, and the dump files are put in place (renamed) after them
-(docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
+dump beside its files, while the READMEs are rendered here, each streamed to a temporary file
+beside it (a README of a large survey is not held in memory whole): the longest stages overlap.
+Nothing is put in place before the report says the graph conforms; the READMEs are renamed into
+place once the dump is ready, and the dump files after them; what was not put in place is
+removed (docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
 
 Progress is reported through a callback (the library never prints): `on_stage(Stage)` is called
 when a stage starts and when it ends.
@@ -35,7 +36,6 @@ from .children import start_child
 from .dataset import Statistics
 from .errors import ValidationFailed
 from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
-from .files import atomic_write
 from .load import load_files, load_store, turtle_files
 from .resources import Survey
 from .validate import Report, validate
@@ -78,7 +78,7 @@ class BuildStopped(ValidationFailed):
 
 
 def _readme_renderer():
-    """survey_kg.render.readme_updates, or None while that module does not exist. An import error
+    """survey_kg.render.stage_readmes, or None while that module does not exist. An import error
     inside the module (a missing dependency, a typo) is not hidden."""
     try:
         module = importlib.import_module(RENDER_MODULE)
@@ -86,7 +86,7 @@ def _readme_renderer():
         if exc.name != RENDER_MODULE:
             raise
         return None
-    return module.readme_updates
+    return module.stage_readmes
 
 
 class _Stages:
@@ -119,7 +119,7 @@ def _cores() -> int:
 class _Checker:
     """Validation, then the dump written beside its files (`export.stage_dump`), in a forked
     process while the READMEs are rendered here; the dump is put in place (`commit`) only after
-    the READMEs are written. Nothing is written before the report says the graph conforms.
+    the READMEs are. Nothing is put in place before the report says the graph conforms.
 
     With one core, or no fork (not POSIX), the same steps run here, in the same order. A child
     that dies or fails without an answer (out of memory, an error) is not trusted: the step it
@@ -230,12 +230,13 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
     stages.end("load", f"{len(graph)} triples from {len(files)} files")
 
     stages.start("validate")
+    staged_readmes: list = []
     checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder)
     try:
         render = _readme_renderer()
         rendering = time.perf_counter()
         try:
-            updates = render(graph, survey) if render is not None else []
+            staged_readmes = render(graph, survey) if render is not None else []
         except Exception:
             _stop_unless_conforms(checker.report()[0])  # a violation is reported first
             raise
@@ -252,10 +253,9 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
             readmes = []
             stages.end("readme", f"{RENDER_MODULE} not available", status="skipped")
         else:
-            changed = [(path, new) for path, old, new in updates if new != old]
-            for path, new in changed:
-                atomic_write(path, new)
-            readmes = [path for path, _ in changed]
+            for staged in staged_readmes:
+                staged.commit()
+            readmes = [staged.path for staged in staged_readmes if staged.changed]
             stages.end("readme", f"{len(readmes)} README file(s) changed",
                        seconds=rendered_in + time.perf_counter() - writing)
 
@@ -265,6 +265,8 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
         stages.end("export", f"{len(dump.files)} files in {folder}, {len(dump.changed)} changed",
                    seconds=staged_in + time.perf_counter() - committing)
     finally:
+        for staged in staged_readmes:
+            staged.discard()  # what was not committed (a violation, an error)
         checker.close()
     return BuildResult(survey, graph, report, readmes, dump, stages.done,
                        time.perf_counter() - began)

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import difflib
 import html
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -42,7 +44,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import InputError
-from .files import atomic_write, read_limited
+from .files import Staged, read_limited, stage_write
 from .query import Row, find_query, is_shipped, solutions, to_store
 from .resources import Survey, templates_dir
 
@@ -318,12 +320,21 @@ def render_section(store: ox.Store, survey: Survey, section: Section, lang: str,
                    cache: dict | None = None) -> str:
     """One section's markdown. The queries run on an Oxigraph store (see `query.to_store`): the
     same rows as rdflib, in a fraction of the time on large surveys."""
-    cache = {} if cache is None else cache
+    return "".join(section_text(store, survey, section, lang, {} if cache is None else cache))
+
+
+def section_text(store: ox.Store, survey: Survey, section: Section, lang: str,
+                 cache: dict) -> Iterator[str]:
+    """One section's markdown in pieces, as the template produces it (a large survey's listing
+    is hundreds of megabytes: it goes to the file without being held whole). Runs of blank
+    lines the template leaves around optional parts become one; no blank line at either end,
+    one newline at the end. Errors are raised as the pieces are read."""
     data = {alias: _rows(store, survey, name, lang, cache)
             for alias, name in section.queries.items()}
     try:
-        text = environment().get_template(section.template.name).render(
+        pieces = environment().get_template(section.template.name).generate(
             **data, lang=lang, t=labels()[lang])
+        yield from _tidy(_batches(pieces))
     except _Unescaped as exc:
         raise InputError(f"section {section.name!r}: a value from the graph reaches the page "
                          f"without an escaping filter ({exc})", file=section.template,
@@ -333,8 +344,32 @@ def render_section(store: ox.Store, survey: Survey, section: Section, lang: str,
                          section.template, line=exc.lineno) from None
     except jinja2.TemplateError as exc:
         raise InputError(f"section {section.name!r}: {exc}", file=section.template) from None
-    # Templates may leave runs of blank lines around optional parts; one blank line is enough.
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def _batches(pieces: Iterator[str], size: int = 4096) -> Iterator[str]:
+    """The template's many small pieces joined a few thousand at a time."""
+    while batch := list(itertools.islice(pieces, size)):
+        yield "".join(batch)
+
+
+BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _tidy(chunks: Iterator[str]) -> Iterator[str]:
+    """`re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"` of the chunks joined, chunk by chunk
+    (a run of newlines may span chunks)."""
+    newlines, started = 0, False  # newlines after the last text, not written yet
+    for chunk in chunks:
+        text = chunk.strip("\n")
+        if not text:
+            newlines += len(chunk)
+            continue
+        if started:
+            run = newlines + len(chunk) - len(chunk.lstrip("\n"))
+            yield "\n\n" if run >= 3 else "\n" * run
+        yield BLANK_RUN.sub("\n\n", text)
+        newlines, started = len(chunk) - len(chunk.rstrip("\n")), True
+    yield "\n"
 
 
 def render_sections(graph: Graph | ox.Store, survey: Survey, lang: str, *, names=None,
@@ -416,16 +451,34 @@ def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]
 def update_readme_text(text: str, sections: dict[str, str], file=None) -> str:
     """`text` with what is between each pair of markers replaced by that section's markdown.
     Everything outside the markers, the markers included, is kept byte for byte (line ends too)."""
+    parts = readme_parts(text, file=file, known=set(sections))
+    return "".join(assemble(parts, lambda name: ("\n" + sections[name].strip("\n") + "\n\n",)))
+
+
+def readme_parts(text: str, file=None, known=None) -> list:
+    """The README cut at its markers: the text outside the sections (markers included), and
+    between two such strings a (section name, line end of its BEGIN line) slot."""
     lines = text.splitlines(keepends=True)
-    out, start = [], 0
-    for name, begin, end in find_sections(text, file=file, known=set(sections)):
-        out.extend(lines[start:begin + 1])
-        newline = "\r\n" if lines[begin].endswith("\r\n") else "\n"
-        body = "\n" + sections[name].strip("\n") + "\n\n"
-        out.append(body.replace("\n", newline))
+    parts: list = []
+    start = 0
+    for name, begin, end in find_sections(text, file=file, known=known):
+        parts.append("".join(lines[start:begin + 1]))
+        parts.append((name, "\r\n" if lines[begin].endswith("\r\n") else "\n"))
         start = end
-    out.extend(lines[start:])
-    return "".join(out)
+    parts.append("".join(lines[start:]))
+    return parts
+
+
+def assemble(parts: list, body: Callable[[str], Iterable[str]]) -> Iterator[str]:
+    """The README's text in pieces: the outside text as it is, and in each slot the pieces of
+    `body(name)` (a blank line, the section, a blank line) with the BEGIN line's line ends."""
+    for part in parts:
+        if isinstance(part, str):
+            yield part
+            continue
+        name, newline = part
+        for piece in body(name):
+            yield piece if newline == "\n" else piece.replace("\n", newline)
 
 
 # ------------------------------------------------------------------------------------ files
@@ -473,12 +526,44 @@ def readme_diffs(graph: Graph | ox.Store, survey: Survey) -> list[str]:
     return diffs
 
 
+def stage_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Staged]:
+    """Each README of the survey that exists, regenerated beside it (`files.stage_write`, not yet
+    in place: `commit()` each, or `discard()`). A README is written as it is rendered, never
+    held whole (at 100,000 papers each is hundreds of megabytes); a language's rows are let go
+    once its README is written. `changed` says whether a README differs from what is on disk."""
+    cache: dict = {}
+    known = sections()
+    store = graph if isinstance(graph, ox.Store) else to_store(graph)
+    staged: list[Staged] = []
+    try:
+        for lang in languages():
+            path = survey.readme(lang)
+            if not path.is_file():
+                continue
+            parts = readme_parts(_read_exact(path), file=path, known=set(known))
+
+            def body(name: str, lang=lang) -> Iterator[str]:
+                yield "\n"
+                yield from section_text(store, survey, known[name], lang, cache)
+                yield "\n"
+
+            def write(handle, parts=parts, body=body) -> None:
+                for piece in assemble(parts, body):
+                    handle.write(piece.encode("utf-8"))
+            staged.append(stage_write(path, write, keep_if_same=True))
+            for key in [key for key in cache if key[1] == lang]:
+                del cache[key]
+    except BaseException:
+        for done in staged:
+            done.discard()
+        raise
+    return staged
+
+
 def write_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Path]:
     """Regenerate the marked sections of the survey's READMEs; write (atomically) only the files
     that change, and return their paths."""
-    written = []
-    for path, old, new in readme_updates(graph, survey):
-        if new != old:
-            atomic_write(path, new)
-            written.append(path)
-    return written
+    staged = stage_readmes(graph, survey)
+    for file in staged:
+        file.commit()
+    return [file.path for file in staged if file.changed]

@@ -16,6 +16,7 @@ from survey_kg import build as build_module
 from survey_kg.build import STAGES, BuildStopped, build
 from survey_kg.cli import main
 from survey_kg.errors import InputError
+from survey_kg.files import stage_write
 from survey_kg.load import load_files, load_store
 from survey_kg.validate import format_text, validate
 from survey_kg.resources import Survey
@@ -39,12 +40,13 @@ def fake_render(monkeypatch):
     calls = []
     module = types.ModuleType("survey_kg.render")
 
-    def readme_updates(graph, survey):
+    def stage_readmes(graph, survey):
         calls.append((graph, survey))
-        path = survey.root / "README.md"
-        return [(path, "", f"{len(graph)} triples\n")]
+        text = f"{len(graph)} triples\n".encode()
+        return [stage_write(survey.root / "README.md", lambda out: out.write(text),
+                            keep_if_same=True)]
 
-    module.readme_updates = readme_updates
+    module.stage_readmes = stage_readmes
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
     return calls
 
@@ -123,7 +125,7 @@ def test_a_violation_is_reported_before_a_readme_error(survey, monkeypatch):
     def broken(graph, survey):
         raise InputError("cannot render", file=survey.root / "README.md")
 
-    module.readme_updates = broken
+    module.stage_readmes = broken
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
     with pytest.raises(InputError, match="cannot render"):
         build(survey)
@@ -208,7 +210,7 @@ def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_rep
     seen = []
     module = types.ModuleType("survey_kg.render")
 
-    def readme_updates(graph, survey):
+    def stage_readmes(graph, survey):
         """Rendering that lasts until the child has staged the dump (or 30 s, a watchdog)."""
         deadline = time.monotonic() + 30
         while not list((survey.root / "dist").glob(".survey.ttl.*.tmp")):
@@ -218,7 +220,7 @@ def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_rep
         seen.append(list((survey.root / "dist").glob(".survey.ttl.*.tmp")))
         return []
 
-    module.readme_updates = readme_updates
+    module.stage_readmes = stage_readmes
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
     monkeypatch.setattr(build_module, "validate", long_report)
     result = build(survey)

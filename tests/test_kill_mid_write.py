@@ -54,11 +54,12 @@ WRITES = {
     "export": ["dist/survey.ttl", "dist/survey.nt", "dist/survey.jsonld", "dist/void.ttl"],
 }
 WRITES["build"] = WRITES["readme"] + WRITES["export"]
-# How many outputs are already new while each one's temporary file is written. A dump is written
-# whole beside its files before any is renamed; a build writes it (in its child) before the
-# READMEs, and renames it after them.
+# How many outputs are already new while each one's temporary file is written: none. The READMEs
+# are both written beside their files before either is renamed, and so are a dump's files; a
+# build writes the READMEs while its child writes the dump, renames the READMEs in once the
+# report conforms, then the dump.
 NEW_BEFORE = {
-    "readme": {"README.md": 0, "README_zh.md": 1},
+    "readme": dict.fromkeys(WRITES["readme"], 0),
     "export": dict.fromkeys(WRITES["export"], 0),
 }
 NEW_BEFORE["build"] = {**NEW_BEFORE["export"], **NEW_BEFORE["readme"]}

@@ -325,3 +325,24 @@ def test_two_renders_are_byte_identical(survey_copy):
     first = [new for _, _, new in render.readme_updates(graph, survey)]
     second = [new for _, _, new in render.readme_updates(load_files([survey.data]), survey)]
     assert first == second and len(first) == 2
+
+
+def test_a_streamed_readme_is_the_text_readme_updates_returns(survey_copy):
+    """stage_readmes writes each README as it renders it; its bytes are those of the whole-text
+    path (readme_updates), with CRLF line ends too, and nothing is in place before commit."""
+    survey = Survey(survey_copy)
+    zh = survey_copy / "README_zh.md"
+    stale = zh.read_text(encoding="utf-8").replace("<!-- END survey-kg:curation -->",
+                                                   "stale\n<!-- END survey-kg:curation -->")
+    zh.write_bytes(stale.replace("\n", "\r\n").encode("utf-8"))
+    graph = load_files([survey.data])
+    expected = {path: new.encode("utf-8") for path, _, new in render.readme_updates(graph, survey)}
+    staged = render.stage_readmes(graph, survey)
+    assert [(file.path.name, file.changed) for file in staged] == [("README.md", False),
+                                                                  ("README_zh.md", True)]
+    assert zh.read_bytes() == stale.replace("\n", "\r\n").encode("utf-8")  # not yet in place
+    for file in staged:
+        file.commit()
+    assert {path: path.read_bytes() for path in expected} == expected
+    assert b"\r\n\r\n<!-- END survey-kg:curation -->" in zh.read_bytes()
+    assert not list(survey_copy.glob(".*.tmp"))

@@ -7,6 +7,8 @@ import shutil
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rdflib import Graph
 
@@ -412,3 +414,13 @@ def test_templates_read_a_row_by_attribute_key_and_map():
         "{{ rows[0].title | md }}/{{ rows[0]['title'] | md }}/{{ rows[0]['get'] | md }}/"
         "{{ rows | map(attribute='title') | map('md') | join(',') }}")
     assert template.render(rows=rows) == "A \\*b\\*/A \\*b\\*/https://example.org/a/A \\*b\\*,C"
+
+
+@given(st.text(alphabet="ab\n", max_size=60), st.lists(st.integers(0, 60), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_tidying_in_chunks_is_tidying_the_whole_text(text, cuts):
+    """A section streamed in chunks gets the blank-line clean-up the whole text would."""
+    points = sorted({min(cut, len(text)) for cut in cuts})
+    chunks = [text[a:b] for a, b in zip([0, *points], [*points, len(text)])]
+    whole = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    assert "".join(render._tidy(iter(chunks))) == whole
