@@ -2,9 +2,11 @@
 
 pyshacl (the reference) and pyshacl-turbo check one focus node at a time and first copy the data
 into their own graph; at a million triples that copy alone takes pyshacl-turbo ten seconds. Here
-each constraint of each shape becomes one standard SPARQL 1.1 SELECT that finds every focus node
-breaking it at once, and Oxigraph answers it from its indexes, where the data already is. A query
-returns only the violations, so a valid graph costs one index scan per constraint.
+the constraints become standard SPARQL 1.1 SELECTs that find every focus node breaking them at
+once, and Oxigraph answers them from its indexes, where the data already is: one per SPARQL
+constraint, closed shape or sh:uniqueLang, one for a property's sh:minCount and sh:maxCount, one
+for all of a property's value constraints. A query returns only the violations, so a valid graph
+costs one index scan per query.
 
 The engine covers the part of SHACL Core and SHACL-SPARQL that survey shapes use (see SUPPORTED
 and `compile_shapes`); a shapes graph that uses anything else raises `Unsupported`, naming the
