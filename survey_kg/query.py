@@ -302,12 +302,19 @@ class Row(tuple):
         return zip(self._fields, self)
 
     def __repr__(self) -> str:
-        return "Row(" + ", ".join(f"{k}={v!r}" for k, v in self.items()) + ")"
+        return "Row(" + ", ".join(f"{k}={v!r}" for k, v in Row.items(self)) + ")"
+
+
+ROW_INTERNALS = {"_fields", "_index"}
 
 
 def row_type(names: list[str]) -> type[Row]:
-    """The Row class of a query's variables."""
-    attributes = {name: property(operator.itemgetter(i)) for i, name in enumerate(names)}
+    """The Row class of a query's variables. A variable named like the Row's own data (`_index`,
+    `_fields`) or a dunder name gets no attribute: `Row.get(row, name)` and, in a template,
+    `row[name]` still read it."""
+    attributes = {name: property(operator.itemgetter(i)) for i, name in enumerate(names)
+                  if name not in ROW_INTERNALS and not (name.startswith("__") and
+                                                        name.endswith("__"))}
     return type("Row", (Row,), {"__slots__": (), "_fields": tuple(names),
                                 "_index": {name: i for i, name in enumerate(names)},
                                 **attributes})

@@ -17,10 +17,10 @@ and a template, no Python:
 A query that declares a `?lang` parameter gets the README's language. Rows reach the template as
 `query.Row`s (read `row.name`) of RDF terms as Oxigraph returns them (`pyoxigraph.NamedNode`,
 `Literal`, `BlankNode`; None where unbound): converting hundreds of thousands of them to rdflib
-terms cost more than the queries. A literal's `.language` is its language tag. The template writes terms out only through
-the escaping filters below, each made for where the text lands (markdown inline text and table
-cells, HTML blocks, Mermaid labels, links), and reads them with `| key`, `| local_name` and
-`| int`. A term printed without a filter is an error, not a page.
+terms cost more than the queries. A literal's `.language` is its language tag. The template
+writes terms out only through the escaping filters below, each made for where the text lands
+(markdown inline text and table cells, HTML blocks, Mermaid labels, links), and reads them with
+`| key`, `| local_name` and `| int`. A term printed without a filter is an error, not a page.
 Words around the data (labels, sentences) come from `templates/labels.toml`, one table per
 README language.
 """

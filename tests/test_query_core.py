@@ -168,3 +168,14 @@ def test_solutions_are_rows_read_by_name_with_shared_terms(tmp_path):
                                    "none": None}
     with pytest.raises(AttributeError):
         first.missing
+
+
+def test_a_row_variable_named_like_the_rows_own_data_is_still_read():
+    import pyoxigraph as ox
+
+    make = q.row_type(["_index", "items", "__class__", "x"])
+    row = make((ox.Literal("a"), ox.Literal("b"), ox.Literal("c"), ox.Literal("d")))
+    assert [q.Row.get(row, name).value for name in ("_index", "items", "__class__", "x")] == \
+        ["a", "b", "c", "d"]
+    assert row.items.value == "b" and row.x.value == "d" and type(row).__name__ == "Row"
+    assert "x=<Literal" in repr(row)
