@@ -494,21 +494,38 @@ def _read_exact(path: Path) -> str:
         raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
 
 
-def readme_updates(graph: Graph | ox.Store, survey: Survey) -> list[tuple[Path, str, str]]:
-    """(path, current text, generated text) of each README of the survey that exists, from the
-    survey's rdflib graph or Oxigraph store."""
+def _readmes(graph: Graph | ox.Store, survey: Survey) -> Iterator[tuple[Path, Callable]]:
+    """(path, generate) for each README of the survey that exists, from the survey's rdflib graph
+    or Oxigraph store: `generate(text)` cuts the README's current text at its markers (raising
+    for a bad marker) and returns the regenerated README in pieces, each section rendered as
+    the pieces are read. A language's rows are let go when the next README is asked for."""
     cache: dict = {}
-    known = set(sections())
+    known = sections()
     store = graph if isinstance(graph, ox.Store) else to_store(graph)
-    updates = []
     for lang in languages():
         path = survey.readme(lang)
         if not path.is_file():
             continue
+
+        def body(name: str, lang=lang) -> Iterator[str]:
+            yield "\n"
+            yield from section_text(store, survey, known[name], lang, cache)
+            yield "\n"
+
+        def generate(text: str, path=path, body=body) -> Iterator[str]:
+            return assemble(readme_parts(text, file=path, known=set(known)), body)
+        yield path, generate
+        for key in [key for key in cache if key[1] == lang]:
+            del cache[key]
+
+
+def readme_updates(graph: Graph | ox.Store, survey: Survey) -> list[tuple[Path, str, str]]:
+    """(path, current text, generated text) of each README of the survey that exists, from the
+    survey's rdflib graph or Oxigraph store."""
+    updates = []
+    for path, generate in _readmes(graph, survey):
         old = _read_exact(path)
-        names = [name for name, _, _ in find_sections(old, file=path, known=known)]
-        rendered = render_sections(store, survey, lang, names=names, cache=cache)
-        updates.append((path, old, update_readme_text(old, rendered, file=path)))
+        updates.append((path, old, "".join(generate(old))))
     return updates
 
 
@@ -529,30 +546,17 @@ def readme_diffs(graph: Graph | ox.Store, survey: Survey) -> list[str]:
 def stage_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Staged]:
     """Each README of the survey that exists, regenerated beside it (`files.stage_write`, not yet
     in place: `commit()` each, or `discard()`). A README is written as it is rendered, never
-    held whole (at 100,000 papers each is hundreds of megabytes); a language's rows are let go
-    once its README is written. `changed` says whether a README differs from what is on disk."""
-    cache: dict = {}
-    known = sections()
-    store = graph if isinstance(graph, ox.Store) else to_store(graph)
+    held whole (at 100,000 papers each is hundreds of megabytes), and its current text is not
+    kept once cut at its markers. `changed` says whether a README differs from what is on disk."""
     staged: list[Staged] = []
     try:
-        for lang in languages():
-            path = survey.readme(lang)
-            if not path.is_file():
-                continue
-            parts = readme_parts(_read_exact(path), file=path, known=set(known))
+        for path, generate in _readmes(graph, survey):
+            pieces = generate(_read_exact(path))
 
-            def body(name: str, lang=lang) -> Iterator[str]:
-                yield "\n"
-                yield from section_text(store, survey, known[name], lang, cache)
-                yield "\n"
-
-            def write(handle, parts=parts, body=body) -> None:
-                for piece in assemble(parts, body):
+            def write(handle, pieces=pieces) -> None:
+                for piece in pieces:
                     handle.write(piece.encode("utf-8"))
             staged.append(stage_write(path, write, keep_if_same=True))
-            for key in [key for key in cache if key[1] == lang]:
-                del cache[key]
     except BaseException:
         for done in staged:
             done.discard()
