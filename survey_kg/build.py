@@ -36,6 +36,7 @@ from .children import start_child
 from .dataset import Statistics
 from .errors import ValidationFailed
 from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
+from .files import commit_all
 from .load import load_files, load_store, turtle_files
 from .resources import Survey
 from .validate import Report, validate
@@ -253,9 +254,7 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
             readmes = []
             stages.end("readme", f"{RENDER_MODULE} not available", status="skipped")
         else:
-            for staged in staged_readmes:
-                staged.commit()
-            readmes = [staged.path for staged in staged_readmes if staged.changed]
+            readmes = commit_all(staged_readmes)
             stages.end("readme", f"{len(readmes)} README file(s) changed",
                        seconds=rendered_in + time.perf_counter() - writing)
 

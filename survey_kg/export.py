@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import InputError
-from .files import Staged, read_text, stage_write
+from .files import Staged, commit_all, read_text, stage_write
 from .namespaces import PREFIXES
 from .query import _ox_term
 from .resources import bundled, ontology_path, shapes_path
@@ -946,15 +946,8 @@ class StagedDump:
     def commit(self) -> Dump:
         """Rename each changed file over the old one, in the order written (the VoID description,
         which points at the others, last); return what was written."""
-        for index, staged in enumerate(self.staged):
-            try:
-                staged.commit()
-            except BaseException:
-                for rest in self.staged[index + 1:]:
-                    rest.discard()
-                raise
-        return Dump(self.folder, [s.path for s in self.staged],
-                    [s.path for s in self.staged if s.changed],
+        changed = commit_all(self.staged)
+        return Dump(self.folder, [s.path for s in self.staged], changed,
                     {s.path.name: s.size for s in self.staged}, self.statistics)
 
     def discard(self) -> None:

@@ -125,6 +125,19 @@ class Staged:
         self.pending = False
 
 
+def commit_all(staged: list[Staged]) -> list[Path]:
+    """Rename staged files into place, in their order; when one cannot be, the rest are removed
+    and the error is raised. Returns the paths whose content changed."""
+    for index, file in enumerate(staged):
+        try:
+            file.commit()
+        except BaseException:
+            for rest in staged[index + 1:]:
+                rest.discard()
+            raise
+    return [file.path for file in staged if file.changed]
+
+
 def stage_write(path: Path, write: Callable[[BinaryIO], object], *,
                 keep_if_same: bool = False) -> Staged:
     """The first half of `atomic_write_stream`: the new content on disk beside `path`, ready to

@@ -44,7 +44,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import InputError
-from .files import Staged, read_limited, stage_write
+from .files import Staged, commit_all, read_limited, stage_write
 from .query import Row, find_query, is_shipped, solutions, to_store
 from .resources import Survey, templates_dir
 
@@ -567,7 +567,4 @@ def stage_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Staged]:
 def write_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Path]:
     """Regenerate the marked sections of the survey's READMEs; write (atomically) only the files
     that change, and return their paths."""
-    staged = stage_readmes(graph, survey)
-    for file in staged:
-        file.commit()
-    return [file.path for file in staged if file.changed]
+    return commit_all(stage_readmes(graph, survey))

@@ -160,3 +160,20 @@ def test_a_failed_write_is_an_input_error_and_leaves_nothing(tmp_path):
         atomic_write(target, "x\n")
     assert [p.name for p in tmp_path.iterdir()] == ["folder.ttl"]
     assert list(target.iterdir()) == []
+
+
+def test_commit_all_stops_at_a_file_it_cannot_put_in_place_and_removes_the_rest(tmp_path):
+    from survey_kg.files import commit_all, stage_write
+
+    paths = [tmp_path / name for name in ("a.md", "b.md", "c.md")]
+    for path in paths:
+        path.write_text("old", encoding="utf-8")
+    staged = [stage_write(path, lambda out: out.write(b"new")) for path in paths]
+    paths[1].unlink()
+    paths[1].mkdir()  # a folder now: the staged file cannot be renamed over it
+    (paths[1] / "keep").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot write the file"):
+        commit_all(staged)
+    assert paths[0].read_text(encoding="utf-8") == "new"  # put in place before the failure
+    assert paths[2].read_text(encoding="utf-8") == "old"  # not put in place after it
+    assert not list(tmp_path.glob(".*.tmp"))  # neither the failed one's nor the rest's left
