@@ -52,21 +52,54 @@ def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file (a BOM is dropped, CRLF is read as LF), or raise InputError."""
     path = Path(path)
     data = read_limited(path)
+    try:
+        return _text_bytes(path, data).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _utf8_error(path, data) from None
+
+
+def read_utf8_bytes(path: Path | str) -> bytes:
+    """A text file's bytes as `read_text` reads it (a BOM dropped, CRLF and CR as LF; refused when
+    empty, binary or over the input limit) but not decoded: for a parser that decodes UTF-8
+    itself (Oxigraph), which saves decoding and encoding again. When the parser says the text is
+    not UTF-8, `utf8_error` gives read_text's error."""
+    return _text_bytes(Path(path), read_limited(path))
+
+
+def utf8_error(path: Path | str) -> InputError | None:
+    """The InputError `read_text` raises when the file is not valid UTF-8, else None."""
+    data = read_limited(path)
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _utf8_error(Path(path), data)
+    return None
+
+
+def _text_bytes(path: Path, data: bytes) -> bytes:
     if not data.strip():
         raise InputError("the file is empty", file=path, hint="give a file with content")
     if b"\x00" in data:
         raise InputError("the file is binary (it contains NUL bytes), not text", file=path,
                          hint="give a UTF-8 text file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\r" in data:  # a CR byte is never part of a multi-byte UTF-8 character
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
+
+
+def _utf8_error(path: Path, data: bytes) -> InputError:
+    """The error for `data` (the file's bytes as on disk), which does not decode as UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        offset = len(data)  # unreachable for the callers, who saw it fail
     except UnicodeDecodeError as exc:
         offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-        line = data[:offset].count(b"\n") + 1
-        bad = f"0x{data[offset]:02x}"
-        raise InputError(f"the file is not valid UTF-8 (byte {bad} at offset {offset})",
-                         file=path, line=line,
-                         hint="save the file as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    line = data[:offset].count(b"\n") + 1
+    bad = f"byte 0x{data[offset]:02x}" if offset < len(data) else "end of file"
+    return InputError(f"the file is not valid UTF-8 ({bad} at offset {offset})", file=path,
+                      line=line, hint="save the file as UTF-8")
 
 
 def atomic_write(path: Path | str, content: str | bytes) -> None:

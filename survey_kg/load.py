@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError
-from .files import read_text
+from .files import read_utf8_bytes, utf8_error
 from .namespaces import bind_prefixes, new_graph
 from .resources import find_survey, ontology_path, shapes_path
 
@@ -46,12 +46,14 @@ def load_into(store: ox.Store, path: Path) -> None:
 
     Oxigraph's parser does the reading: it is strict (it rejects invalid IRIs that rdflib lets
     through), it says where an error is (line and column), and it is several times faster. Each
-    file's blank nodes are its own (Oxigraph gives them fresh labels per load)."""
-    text = read_text(path)
+    file's blank nodes are its own (Oxigraph gives them fresh labels per load). It gets the
+    file's bytes and decodes them itself; a file that is not UTF-8 gets read_text's error."""
+    data = read_utf8_bytes(path)
     try:
-        store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                   base_iri=path.resolve().as_uri())
+        store.load(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
+        if error := utf8_error(path):
+            raise error from None
         message = re.sub(r"^Parser error (at line \d+ )?", "", str(exc))
         message = re.sub(r" \(line \d+\)$", "", message)
         raise InputError(f"not valid Turtle: {message}", file=path, line=exc.lineno,

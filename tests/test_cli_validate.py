@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from survey_kg.cli import main
+from survey_kg.load import load_files
 
 from .conftest import FIXTURES, ROOT
 
@@ -90,6 +91,8 @@ def test_warnings_alone_exit_0(tmp_path):
      "broken.ttl:2: not valid Turtle"),
     (b"skg:a skg:b skg:c .", "broken.ttl:1: not valid Turtle: between columns 1 and 6: The prefix skg: has not been declared"),
     (b"<http://a> <http://b> \xff\xfe .", "not valid UTF-8"),
+    (b"\xef\xbb\xbf<http://a>\r\n<http://b> \"ok\" .\r\n<http://a> <http://b> \"caf\xe9\" .",
+     "broken.ttl:3: the file is not valid UTF-8 (byte 0xe9 at offset 60)"),
 ])
 def test_unusable_turtle_exits_2_with_one_line(tmp_path, content, words):
     path = tmp_path / "broken.ttl"
@@ -100,6 +103,15 @@ def test_unusable_turtle_exits_2_with_one_line(tmp_path, content, words):
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert str(path) in result.output
+
+
+def test_turtle_read_as_text_bom_and_crlf(tmp_path):
+    """Oxigraph parses the file's bytes (no decoding and encoding again), read as read_text reads
+    text: a BOM is dropped and CRLF or CR in a long string is LF."""
+    path = tmp_path / "crlf.ttl"
+    path.write_bytes(b'\xef\xbb\xbf<http://a> <http://b> """one\r\ntwo\rthree""" .\r\n')
+    objects = {str(o) for o in load_files([path]).objects()}
+    assert objects == {"one\ntwo\nthree"}
 
 
 def test_import_broken_markdown_exits_2(tmp_path):
