@@ -32,7 +32,11 @@ ex:ThingShape a sh:NodeShape ;
 ex:LinkShape a sh:NodeShape ;
     sh:targetSubjectsOf ex:link ; sh:targetObjectsOf ex:link ;
     sh:closed true ; sh:ignoredProperties ( ex:link ) ;
+    sh:property [ sh:path ex:label ; sh:datatype xsd:string ; sh:message "label" ] ;
     sh:message "closed" .
+ex:MixedShape a sh:NodeShape ;
+    sh:targetNode ex:far ; sh:targetSubjectsOf ex:link ;
+    sh:property [ sh:path ex:label ; sh:datatype xsd:string ; sh:message "mixed" ] .
 """
 
 DATA = PREFIXES + """
@@ -45,6 +49,7 @@ ex:t2 a ex:Special ; ex:year 2024 ; ex:name "ab" .
 ex:lonely ex:count "many" .
 ex:s ex:link ex:o ; ex:other 1 .
 ex:o ex:link ex:s ; ex:else "x" .
+ex:s ex:label 7 . ex:far ex:label 8 . ex:near ex:label 9 .
 """
 
 
@@ -66,6 +71,9 @@ def test_the_engine_agrees_with_pyshacl_on_corner_cases():
     assert ("part", "http://example.org/nothing") in values and ("part", "literal") in values
     assert ("part", "http://example.org/t2") not in values  # ex:Special is a subclass of ex:Thing
     assert ("closed", "1") in values and ("closed", "x") in values
+    # the values of nodes in a broad target (subjects or objects of ex:link), and only theirs
+    assert {v for m, v in values if m == "label"} == {"7"}
+    assert {v for m, v in values if m == "mixed"} == {"7", "8"}
     assert ("kind", "3") in values and ("kind", "http://example.org/c") in values
     # one value or one count breaking two constraints checked by the same query: both reported
     broken = {(str(report.value(r, SH.value)), str(report.value(r, SH.resultPath)).rsplit("/", 1)[-1],
