@@ -166,6 +166,35 @@ def test_missing_parameter_narrows_translation_coverage(graph):
     assert len(rows) == 5
 
 
+AUTHORS_TTL = """
+@prefix schema: <https://schema.org/> . @prefix skg: <https://w3id.org/survey-kg/ontology#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix p: <https://example.org/> .
+p:solo1 a schema:ScholarlyArticle ; skg:arxivId "2401.00001" ; skg:authorship [ skg:author p:eve ] .
+p:solo2 a schema:ScholarlyArticle ; skg:arxivId "2401.00002" ; skg:authorship [ skg:author p:eve ] .
+p:pair a schema:ScholarlyArticle ; skg:arxivId "2401.00003" ;
+    skg:authorship [ skg:author p:fay ] , [ skg:author p:gus ] , [ skg:author p:fay ] .
+p:trio a schema:ScholarlyArticle ; skg:arxivId "2401.00004" ;
+    skg:authorship [ skg:author p:fay ] , [ skg:author p:gus ] , [ skg:author p:hal ] .
+p:eve foaf:name "Eve" . p:fay foaf:name "Fay" . p:gus foaf:name "Gus" . p:hal foaf:name "Hal" .
+"""
+
+
+def test_author_index_counts_distinct_papers_and_other_people(tmp_path):
+    """Co-authors are the distinct other people on a person's papers: none for one who writes
+    alone, each person once however many papers or authorships they share; on both engines."""
+    path = tmp_path / "authors.ttl"
+    path.write_text(AUTHORS_TTL, encoding="utf-8")
+    graph = load_files([path])
+    for engine in (graph, q.to_store(graph)):
+        rows = q.run(engine, q.find_query("author_index"))
+        counts = {(str(r["name"]), int(r["papers"]), int(r["coauthors"])) for r in rows.rows}
+        assert counts == {("Eve", 2, 0), ("Fay", 2, 2), ("Gus", 2, 2), ("Hal", 1, 2)}
+        assert {(str(r["name"]), str(r["arxivId"])) for r in rows.rows} == {
+            ("Eve", "2401.00001"), ("Eve", "2401.00002"), ("Fay", "2401.00003"),
+            ("Fay", "2401.00004"), ("Gus", "2401.00003"), ("Gus", "2401.00004"),
+            ("Hal", "2401.00004")}
+
+
 def test_unknown_query_name_is_an_input_error():
     with pytest.raises(InputError) as info:
         q.find_query("papers_by_colour")
