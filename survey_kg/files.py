@@ -55,7 +55,9 @@ def read_text(path: Path | str) -> str:
     try:
         return _text_bytes(path, data).decode("utf-8")
     except UnicodeDecodeError:
-        raise _utf8_error(path, data) from None
+        error = utf8_error(path, data)  # the same bytes, BOM and line ends aside: not UTF-8
+        assert error is not None
+        raise error from None
 
 
 def read_utf8_bytes(path: Path | str) -> bytes:
@@ -66,13 +68,17 @@ def read_utf8_bytes(path: Path | str) -> bytes:
     return _text_bytes(Path(path), read_limited(path))
 
 
-def utf8_error(path: Path | str) -> InputError | None:
-    """The InputError `read_text` raises when the file is not valid UTF-8, else None."""
-    data = read_limited(path)
+def utf8_error(path: Path | str, data: bytes | None = None) -> InputError | None:
+    """The InputError `read_text` raises when the file (or `data`, its bytes as on disk) is not
+    valid UTF-8, naming the line and the first bad byte; None when it is valid."""
+    data = read_limited(path) if data is None else data
     try:
         data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _utf8_error(Path(path), data)
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data[:offset].count(b"\n") + 1
+        return InputError(f"the file is not valid UTF-8 (byte 0x{data[offset]:02x} at offset "
+                          f"{offset})", file=Path(path), line=line, hint="save the file as UTF-8")
     return None
 
 
@@ -87,19 +93,6 @@ def _text_bytes(path: Path, data: bytes) -> bytes:
     if b"\r" in data:  # a CR byte is never part of a multi-byte UTF-8 character
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data
-
-
-def _utf8_error(path: Path, data: bytes) -> InputError:
-    """The error for `data` (the file's bytes as on disk), which does not decode as UTF-8."""
-    try:
-        data.decode("utf-8-sig")
-        offset = len(data)  # unreachable for the callers, who saw it fail
-    except UnicodeDecodeError as exc:
-        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-    line = data[:offset].count(b"\n") + 1
-    bad = f"byte 0x{data[offset]:02x}" if offset < len(data) else "end of file"
-    return InputError(f"the file is not valid UTF-8 ({bad} at offset {offset})", file=path,
-                      line=line, hint="save the file as UTF-8")
 
 
 def atomic_write(path: Path | str, content: str | bytes) -> None:
