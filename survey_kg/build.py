@@ -14,6 +14,8 @@ beside it (a README of a large survey is not held in memory whole): the longest 
 Nothing is put in place before the report says the graph conforms; the READMEs are renamed into
 place once the dump is ready, and the dump files after them; what was not put in place is
 removed (docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
+The child says whether the graph conforms as soon as validation ends, and the rendering, which
+checks for that answer between the pieces it writes, stops at a violation.
 
 Progress is reported through a callback (the library never prints): `on_stage(Stage)` is called
 when a stage starts and when it ends.
@@ -130,6 +132,8 @@ class _Checker:
         self.graph, self.engine, self.folder = graph, engine, folder
         self.staged: StagedDump | None = None  # staged here, not in the child
         self.staged_in: float | None = None  # seconds the dump took to stage, once staged
+        self.conforms: bool | None = None  # the child's verdict, once it has said
+        self._report: tuple[Report, float] | None = None
         self.connection = self.child = None
         if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
@@ -139,13 +143,34 @@ class _Checker:
             self.child.start()
             theirs.close()  # the child holds the only other end: when it ends, the pipe ends
 
+    def check(self) -> None:
+        """Raise BuildStopped if the child has found a violation; return at once otherwise. The
+        READMEs are rendered with this called between their pieces, so that a graph with a
+        violation stops the build when validation ends, not when the READMEs are rendered
+        (minutes apart on a large survey)."""
+        if self.conforms is None and self.connection is not None and self._ready():
+            self.conforms = self._receive()
+            if self.conforms is False:
+                _stop_unless_conforms(self.report()[0])
+
     def report(self) -> tuple[Report, float]:
         """The validation report and the seconds validation took."""
-        answer = self._receive()
-        if answer is None:
-            return _timed(validate, self.graph, engine=self.engine)
-        report, seconds, self.staged_in = answer
-        return report, seconds
+        if self._report is None:
+            if self.conforms is None:
+                self.conforms = self._receive()  # the verdict comes first, the report after it
+            answer = self._receive()
+            if answer is None:
+                self._report = _timed(validate, self.graph, engine=self.engine)
+            else:
+                report, seconds, self.staged_in = answer
+                self._report = (report, seconds)
+        return self._report
+
+    def _ready(self) -> bool:
+        try:
+            return self.connection.poll()
+        except (EOFError, OSError):
+            return True  # the child is gone: _receive says so
 
     def stage(self) -> float:
         """Wait until every dump file is written beside its place; the seconds that took."""
@@ -185,14 +210,18 @@ class _Checker:
 
 
 def _check(connection, parents_end, parent: int, graph, engine: str, folder: Path) -> None:
-    """In the child: validate; if the graph conforms, stage the dump; send (report, seconds
-    validating, seconds staging or None); then commit the dump when told to and send the Dump.
-    On an error it stops answering (or, for the dump, says None): the parent does the rest."""
+    """In the child: validate; send the verdict (whether the graph conforms: a few bytes, which
+    the parent reads while it renders); if it conforms, stage the dump; send (report, seconds
+    validating, seconds staging or None) (the report may be megabytes: sent once the dump is
+    staged, it cannot hold the child on a full pipe); then commit the dump when told to and send
+    the Dump. On an error it stops answering (or, for the dump, says None): the parent does the
+    rest."""
     parents_end.close()  # forked with both ends: the pipe ends only when no one else holds it
     start_child(parent)
     staged = staged_in = None
     try:
         report, validated_in = _timed(validate, graph, engine=engine)
+        connection.send(report.conforms)
         if report.conforms:
             try:
                 staged, staged_in = _timed(stage_dump, graph, folder)
@@ -237,7 +266,8 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
         render = _readme_renderer()
         rendering = time.perf_counter()
         try:
-            staged_readmes = render(graph, survey) if render is not None else []
+            staged_readmes = render(graph, survey, check=checker.check) \
+                if render is not None else []
         except Exception:
             _stop_unless_conforms(checker.report()[0])  # a violation is reported first
             raise

@@ -543,18 +543,23 @@ def readme_diffs(graph: Graph | ox.Store, survey: Survey) -> list[str]:
     return diffs
 
 
-def stage_readmes(graph: Graph | ox.Store, survey: Survey) -> list[Staged]:
+def stage_readmes(graph: Graph | ox.Store, survey: Survey,
+                  check: Callable[[], None] | None = None) -> list[Staged]:
     """Each README of the survey that exists, regenerated beside it (`files.stage_write`, not yet
     in place: `commit()` each, or `discard()`). A README is written as it is rendered, never
     held whole (at 100,000 papers each is hundreds of megabytes), and its current text is not
-    kept once cut at its markers. `changed` says whether a README differs from what is on disk."""
+    kept once cut at its markers. `changed` says whether a README differs from what is on disk.
+    `check()` is called between pieces (the build's: has validation found a violation?); what it
+    raises stops the rendering, and what was staged is removed."""
     staged: list[Staged] = []
+    check = check or (lambda: None)
     try:
         for path, generate in _readmes(graph, survey):
             pieces = generate(_read_exact(path))
 
             def write(handle, pieces=pieces) -> None:
                 for piece in pieces:
+                    check()
                     handle.write(piece.encode("utf-8"))
             staged.append(stage_write(path, write, keep_if_same=True))
     except BaseException:

@@ -40,7 +40,7 @@ def fake_render(monkeypatch):
     calls = []
     module = types.ModuleType("survey_kg.render")
 
-    def stage_readmes(graph, survey):
+    def stage_readmes(graph, survey, check=None):
         calls.append((graph, survey))
         text = f"{len(graph)} triples\n".encode()
         return [stage_write(survey.root / "README.md", lambda out: out.write(text),
@@ -122,7 +122,7 @@ def test_a_violation_is_reported_before_a_readme_error(survey, monkeypatch):
     they ran one after the other."""
     module = types.ModuleType("survey_kg.render")
 
-    def broken(graph, survey):
+    def broken(graph, survey, check=None):
         raise InputError("cannot render", file=survey.root / "README.md")
 
     module.stage_readmes = broken
@@ -133,6 +133,63 @@ def test_a_violation_is_reported_before_a_readme_error(survey, monkeypatch):
     with pytest.raises(BuildStopped):
         build(survey)
     assert not (survey.root / "dist").exists()
+
+
+def test_a_violation_stops_the_rendering_when_validation_ends(survey, monkeypatch):
+    """The child says whether the graph conforms as soon as it knows; the READMEs, rendered
+    meanwhile, call `check` between pieces, which stops them with the report: a large survey
+    does not render READMEs for minutes before saying it has a violation."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    break_a_paper(survey)
+    stopped = []
+    module = types.ModuleType("survey_kg.render")
+
+    def stage_readmes(graph, survey, check=None):
+        """Rendering that would last 30 s unless `check` stops it."""
+        deadline = time.monotonic() + 30
+        try:
+            while time.monotonic() < deadline:
+                check()
+                time.sleep(0.01)
+        except BuildStopped:
+            stopped.append(time.monotonic())
+            raise
+        return []
+
+    module.stage_readmes = stage_readmes
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    began = time.monotonic()
+    with pytest.raises(BuildStopped) as caught:
+        build(survey)
+    assert stopped and stopped[0] - began < 25  # stopped by the verdict, not the watchdog
+    assert [str(r.focus).rsplit("/", 1)[-1] for r in caught.value.report.violations] == \
+        ["2401.12945"]
+    assert not (survey.root / "README.md").exists() and not (survey.root / "dist").exists()
+
+
+def test_a_graph_that_conforms_renders_to_the_end(survey, monkeypatch):
+    """Once the child has said the graph conforms, `check` keeps returning, and the build ends
+    as usual (the report and the staged dump come after the verdict)."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    verdicts = []
+    module = types.ModuleType("survey_kg.render")
+
+    def stage_readmes(graph, survey, check=None):
+        checker = check.__self__
+        deadline = time.monotonic() + 30
+        while checker.conforms is None and time.monotonic() < deadline:
+            check()
+            time.sleep(0.01)
+        for _ in range(3):
+            check()  # after the verdict: nothing more to read, nothing raised
+        verdicts.append(checker.conforms)
+        return []
+
+    module.stage_readmes = stage_readmes
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    result = build(survey)
+    assert verdicts == [True] and result.report.conforms
+    assert sorted(p.name for p in result.dump.files) == DUMP_FILES
 
 
 def test_validation_in_a_forked_process_gives_the_same_report(survey, monkeypatch, tmp_path):
@@ -210,7 +267,7 @@ def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_rep
     seen = []
     module = types.ModuleType("survey_kg.render")
 
-    def stage_readmes(graph, survey):
+    def stage_readmes(graph, survey, check=None):
         """Rendering that lasts until the child has staged the dump (or 30 s, a watchdog)."""
         deadline = time.monotonic() + 30
         while not list((survey.root / "dist").glob(".survey.ttl.*.tmp")):
