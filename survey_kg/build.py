@@ -15,7 +15,8 @@ Nothing is put in place before the report says the graph conforms; the READMEs a
 place once the dump is ready, and the dump files after them; what was not put in place is
 removed (docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
 The child says whether the graph conforms as soon as validation ends, and the rendering, which
-checks for that answer between the pieces it writes, stops at a violation.
+checks for that answer between the pieces it writes, stops at a violation; a README error after
+a "conforms" stops the child (and its dump) instead of waiting for it.
 
 Progress is reported through a callback (the library never prints): `on_stage(Stage)` is called
 when a stage starts and when it ends.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +135,7 @@ class _Checker:
         self.staged: StagedDump | None = None  # staged here, not in the child
         self.staged_in: float | None = None  # seconds the dump took to stage, once staged
         self.conforms: bool | None = None  # the child's verdict, once it has said
+        self.committing = False  # told the child to put the dump in place
         self._report: tuple[Report, float] | None = None
         self.connection = self.child = None
         if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
@@ -153,11 +156,17 @@ class _Checker:
             if self.conforms is False:
                 _stop_unless_conforms(self.report()[0])
 
+    def verdict(self) -> bool | None:
+        """Whether the child found that the graph conforms (waiting for it to say so), or None
+        when no child answers (`report` then validates here)."""
+        if self.conforms is None and self.connection is not None:
+            self.conforms = self._receive()
+        return self.conforms
+
     def report(self) -> tuple[Report, float]:
         """The validation report and the seconds validation took."""
         if self._report is None:
-            if self.conforms is None:
-                self.conforms = self._receive()  # the verdict comes first, the report after it
+            self.verdict()  # the verdict comes first, the report after it
             answer = self._receive()
             if answer is None:
                 self._report = _timed(validate, self.graph, engine=self.engine)
@@ -184,6 +193,7 @@ class _Checker:
         if self.staged is not None:
             return self.staged.commit()
         try:
+            self.committing = True
             self.connection.send("commit")
         except OSError:
             pass  # the child is gone: _receive says so
@@ -196,6 +206,8 @@ class _Checker:
             self.staged.discard()
         if self.connection is not None:
             self.connection.close()  # a child waiting for "commit" discards its files and ends
+            if not self.committing:
+                self.child.terminate()  # one still writing the dump stops, and removes it
             self.child.join()
             self.connection = None
 
@@ -218,6 +230,7 @@ def _check(connection, parents_end, parent: int, graph, engine: str, folder: Pat
     rest."""
     parents_end.close()  # forked with both ends: the pipe ends only when no one else holds it
     start_child(parent)
+    signal.signal(signal.SIGTERM, _stop)  # the parent's build failed: the finally clauses run
     staged = staged_in = None
     try:
         report, validated_in = _timed(validate, graph, engine=engine)
@@ -236,6 +249,10 @@ def _check(connection, parents_end, parent: int, graph, engine: str, folder: Pat
         if staged is not None:
             staged.discard()  # what was not committed
         connection.close()
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(1)
 
 
 def _timed(function, *args, **kwargs) -> tuple[object, float]:
@@ -269,7 +286,8 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
             staged_readmes = render(graph, survey, check=checker.check) \
                 if render is not None else []
         except Exception:
-            _stop_unless_conforms(checker.report()[0])  # a violation is reported first
+            if checker.verdict() is not True:  # a violation is reported first
+                _stop_unless_conforms(checker.report()[0])
             raise
         rendered_in = time.perf_counter() - rendering
         report, validated_in = checker.report()

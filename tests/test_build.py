@@ -167,6 +167,31 @@ def test_a_violation_stops_the_rendering_when_validation_ends(survey, monkeypatc
     assert not (survey.root / "README.md").exists() and not (survey.root / "dist").exists()
 
 
+def test_a_readme_error_does_not_wait_for_the_dump(survey, monkeypatch):
+    """Once the child has said the graph conforms, a README error is reported at once: the child,
+    still writing the dump, is stopped and leaves nothing behind."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    real_stage_dump = build_module.stage_dump
+
+    def slow_stage_dump(graph, folder):
+        time.sleep(60)
+        return real_stage_dump(graph, folder)
+
+    module = types.ModuleType("survey_kg.render")
+
+    def broken(graph, survey, check=None):
+        raise InputError("cannot render", file=survey.root / "README.md")
+
+    module.stage_readmes = broken
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    monkeypatch.setattr(build_module, "stage_dump", slow_stage_dump)
+    began = time.monotonic()
+    with pytest.raises(InputError, match="cannot render"):
+        build(survey)
+    assert time.monotonic() - began < 40  # not the minute the dump would take
+    assert not (survey.root / "dist").exists()
+
+
 def test_a_graph_that_conforms_renders_to_the_end(survey, monkeypatch):
     """Once the child has said the graph conforms, `check` keeps returning, and the build ends
     as usual (the report and the staged dump come after the verdict)."""
