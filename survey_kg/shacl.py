@@ -5,8 +5,8 @@ into their own graph; at a million triples that copy alone takes pyshacl-turbo t
 the constraints become standard SPARQL 1.1 SELECTs that find every focus node breaking them at
 once, and Oxigraph answers them from its indexes, where the data already is: one per SPARQL
 constraint, closed shape or sh:uniqueLang, one for a property's sh:minCount and sh:maxCount, one
-for the value constraints of all of a node shape's properties. A query returns only the violations, so a valid graph
-costs one index scan per query.
+for the value constraints of all of a node shape's properties. A query returns only the
+violations, so a valid graph costs one index scan per query.
 
 The engine covers the part of SHACL Core and SHACL-SPARQL that survey shapes use (see SUPPORTED
 and `compile_shapes`); a shapes graph that uses anything else raises `Unsupported`, naming the
@@ -129,8 +129,8 @@ class Target:
     for a target that may hold most of the graph's nodes (sh:targetSubjectsOf, sh:targetObjectsOf),
     is a FILTER that keeps a bound ?this only if it is a focus node: a check that only looks at the
     triples a focus node has (closed, value constraints) then scans those triples and tests each
-    subject, instead of first listing every focus node (at a million triples, 1.2 s -> 0.4 s for
-    the closed check of every typed node)."""
+    subject, instead of first listing every focus node (at a million triples, 1.2 s -> 0.87 s
+    for the closed check of every typed node)."""
     group: str
     test: str | None = None
 
