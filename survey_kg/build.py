@@ -151,10 +151,9 @@ class _Checker:
         READMEs are rendered with this called between their pieces, so that a graph with a
         violation stops the build when validation ends, not when the READMEs are rendered
         (minutes apart on a large survey)."""
-        if self.conforms is None and self.connection is not None and self._ready():
-            self.conforms = self._receive()
-            if self.conforms is False:
-                _stop_unless_conforms(self.report()[0])
+        if self.conforms is None and self.connection is not None and self._ready() \
+                and self.verdict() is False:
+            _stop_unless_conforms(self.report()[0])
 
     def verdict(self) -> bool | None:
         """Whether the child found that the graph conforms (waiting for it to say so), or None

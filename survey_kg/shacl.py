@@ -113,7 +113,8 @@ def compile_shapes(shapes: Graph, subclasses: bool = True) -> list[Check]:
             if not _deactivated(shapes, prop):
                 found, conditions = _property_checks(shapes, prop, target, instance)
                 checks.extend(found)
-                values.extend((prop, condition) for condition in conditions)
+                if conditions:
+                    values.append((prop, conditions))
         if values:
             checks.append(_value_check(shapes, target, values))
     return checks
@@ -278,28 +279,29 @@ def _count_check(shapes: Graph, prop, target: Target, path, minimum: int | None,
     return Check(_PREFIXES + query, findings)
 
 
-def _value_check(shapes: Graph, target: Target, constraints: list[tuple]) -> Check:
+def _value_check(shapes: Graph, target: Target, properties: list[tuple]) -> Check:
     """Every value constraint (datatype, class, pattern, ...) of every property of a node shape
-    in one pass: a UNION with a branch per property, reading that property's values, in which
-    each condition is bound to ?broken0, ?broken1, ...; a condition that raises an error leaves
-    its variable unbound, and counts as met, as it would in a FILTER of its own. One query per
-    node shape instead of one per property: the focus nodes are found once (at 10,000 papers the
-    17 properties of a paper in 0.64 s instead of 1.2 s)."""
-    branches: dict = {}  # property shape -> [(variable, condition)]
-    each = []  # (variable, the property shape, its path, the component)
-    for prop, (component, condition) in constraints:
-        name = f"broken{len(each)}"
-        branches.setdefault(prop, []).append((name, condition))
-        each.append((name, prop, shapes.value(prop, SH.path), component))
-    parts = []
-    for prop, conditions in branches.items():
+    in one pass: a UNION with a branch per property (`properties`: (property shape, its
+    (component, condition) pairs)), reading that property's values, in which each condition is
+    bound to ?broken0, ?broken1, ...; a condition that raises an error leaves its variable
+    unbound, and counts as met, as it would in a FILTER of its own. One query per node shape
+    instead of one per property: the focus nodes are found once (at 10,000 papers the 17
+    properties of a paper in 0.64 s instead of 1.2 s)."""
+    parts, broken = [], []  # broken: (variable, property shape, component), in variable order
+    for prop, conditions in properties:
         path = _n3(shapes.value(prop, SH.path))
-        binds = " ".join(f"BIND (({condition}) AS ?{name})" for name, condition in conditions)
-        test = " || ".join(f"COALESCE(?{name}, false)" for name, _ in conditions)
-        parts.append(f"{{ ?this {path} ?value . BIND ({path} AS ?path) {binds} FILTER ({test}) }}")
+        binds, tests = [], []
+        for component, condition in conditions:
+            name = f"broken{len(broken)}"
+            broken.append((name, prop, component))
+            binds.append(f"BIND (({condition}) AS ?{name})")
+            tests.append(f"COALESCE(?{name}, false)")
+        parts.append(f"{{ ?this {path} ?value . BIND ({path} AS ?path) {' '.join(binds)} "
+                     f"FILTER ({' || '.join(tests)}) }}")
     query = f"SELECT * WHERE {{ {target.values(' UNION '.join(parts))} }}"
-    makers = [(name, _check(shapes, prop, component, query, path=path).findings)
-              for name, prop, path, component in each]
+    makers = [(name, _check(shapes, prop, component, query,
+                            path=shapes.value(prop, SH.path)).findings)
+              for name, prop, component in broken]
 
     def findings(row: dict) -> list[Finding]:
         return [found for name, make in makers if row.get(name) == TRUE for found in make(row)]
