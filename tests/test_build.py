@@ -3,6 +3,7 @@
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import types
@@ -355,6 +356,25 @@ def test_build_command_with_unreadable_data_exits_2(survey):
     result = CliRunner().invoke(main, ["--root", str(survey.root), "build"])
     assert result.exit_code == 2
     assert "2401.12945.ttl" in result.stderr
+
+
+def test_the_console_script_keeps_the_exit_code_and_flushes_the_output(survey):
+    """`survey-kg` (cli.entry) ends with os._exit, which runs no clean-up: what a command
+    printed still arrives, and the exit code is the command's (0, 1 at a violation, 2 usage)."""
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "survey_kg.cli", "--root", str(survey.root),
+                               *args], capture_output=True, text=True, timeout=300)
+    built = run("build")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines()[-1].startswith("built in ")
+    listed = run("query", "summary", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("paper,arxivId,") and listed.stdout.endswith("\n")
+    break_a_paper(survey)
+    stopped = run("build")
+    assert stopped.returncode == 1
+    assert "VIOLATION: paper 2401.12945" in stopped.stderr
+    assert run("no-such-command").returncode == 2
 
 
 def test_build_into_another_folder(survey, fake_render, tmp_path):
