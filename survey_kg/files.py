@@ -27,16 +27,20 @@ def max_input_bytes() -> int:
     return int(value)
 
 
+def _path(path: Path | str) -> Path:
+    return path if isinstance(path, Path) else Path(path)  # Path(a Path) parses it again
+
+
 def read_limited(path: Path | str) -> bytes:
     """A file's bytes, exactly as on disk, refused (InputError) over the input limit."""
-    path = Path(path)
+    path = _path(path)
     limit = max_input_bytes()
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"the file is {size} bytes, over the {limit}-byte input limit",
-                             file=path, hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise InputError(f"the file is {size} bytes, over the {limit}-byte input limit",
+                                 file=path, hint="split it, or raise SURVEY_KG_MAX_INPUT_BYTES")
             data = handle.read(size + 1)  # not read(limit + 1): that allocates the limit each time
             if len(data) > size:  # the file grew since stat()
                 data += handle.read(limit + 1 - len(data))
@@ -65,7 +69,7 @@ def read_utf8_bytes(path: Path | str) -> bytes:
     empty, binary or over the input limit) but not decoded: for a parser that decodes UTF-8
     itself (Oxigraph), which saves decoding and encoding again. When the parser says the text is
     not UTF-8, `utf8_error` gives read_text's error."""
-    return _text_bytes(Path(path), read_limited(path))
+    return _text_bytes(_path(path), read_limited(path))
 
 
 def utf8_error(path: Path | str, data: bytes | None = None) -> InputError | None:
@@ -83,7 +87,7 @@ def utf8_error(path: Path | str, data: bytes | None = None) -> InputError | None
 
 
 def _text_bytes(path: Path, data: bytes) -> bytes:
-    if not data.strip():
+    if not data or data.isspace():  # (not strip(): that copies every file)
         raise InputError("the file is empty", file=path, hint="give a file with content")
     if b"\x00" in data:
         raise InputError("the file is binary (it contains NUL bytes), not text", file=path,

@@ -41,16 +41,17 @@ def parse_turtle(graph: Graph, path: Path) -> None:
     add_triples(graph, ((q.subject, q.predicate, q.object) for q in store))
 
 
-def load_into(store: ox.Store, path: Path) -> None:
+def load_into(store: ox.Store, path: Path, folders: dict | None = None) -> None:
     """Load one Turtle file into `store`; a syntax error becomes an InputError naming file and line.
 
     Oxigraph's parser does the reading: it is strict (it rejects invalid IRIs that rdflib lets
     through), it says where an error is (line and column), and it is several times faster. Each
     file's blank nodes are its own (Oxigraph gives them fresh labels per load). It gets the
-    file's bytes and decodes them itself; a file that is not UTF-8 gets read_text's error."""
+    file's bytes and decodes them itself; a file that is not UTF-8 gets read_text's error.
+    `folders` (resolved folders by folder) is kept between calls that load many files."""
     data = read_utf8_bytes(path)
     try:
-        store.load(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        store.load(data, format=ox.RdfFormat.TURTLE, base_iri=_file_uri(path, {} if folders is None else folders))
     except SyntaxError as exc:
         if error := utf8_error(path):
             raise error from None
@@ -58,6 +59,17 @@ def load_into(store: ox.Store, path: Path) -> None:
         message = re.sub(r" \(line \d+\)$", "", message)
         raise InputError(f"not valid Turtle: {message}", file=path, line=exc.lineno,
                          hint="fix the Turtle at that line") from None
+
+
+def _file_uri(path: Path, folders: dict) -> str:
+    """`path.resolve().as_uri()`, each folder resolved once (a resolve reads every folder on the
+    way: at 10,000 files 0.3 s, against 0.1 s)."""
+    if path.is_symlink():
+        return path.resolve().as_uri()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return (folder / path.name).as_uri()
 
 
 def add_triples(graph: Graph, triples) -> None:
@@ -81,8 +93,9 @@ def load_store(paths) -> ox.Store:
     """Every Turtle file named (folders searched), in one in-memory Oxigraph store: what the build
     validates, queries and serializes (see docs/decisions/0012-fast-validation.md)."""
     store = ox.Store()
+    folders: dict = {}
     for path in turtle_files(paths):
-        load_into(store, path)
+        load_into(store, path, folders)
     return store
 
 

@@ -114,6 +114,26 @@ def test_turtle_read_as_text_bom_and_crlf(tmp_path):
     assert objects == {"one\ntwo\nthree"}
 
 
+def test_relative_iris_resolve_against_each_files_real_place(tmp_path):
+    """A relative IRI in a file is read against the file's resolved location: a folder given
+    through a symlink or `..`, and a file that is itself a symlink to another folder."""
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    for path in (tmp_path / "real" / "a.ttl", tmp_path / "real" / "sub" / "b.ttl",
+                 tmp_path / "elsewhere" / "c.ttl"):
+        path.write_text("<#node> <http://b> <other.ttl> .\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "sub" / "d.ttl").symlink_to(tmp_path / "elsewhere" / "c.ttl")
+    graph = load_files([tmp_path / "link" / "sub" / ".." / "sub", tmp_path / "link" / "a.ttl"])
+    uri = (tmp_path / "real").resolve().as_uri()
+    elsewhere = (tmp_path / "elsewhere").resolve().as_uri()
+    assert {(str(s), str(o)) for s, o in graph.subject_objects()} == {
+        (f"{uri}/a.ttl#node", f"{uri}/other.ttl"),
+        (f"{uri}/sub/b.ttl#node", f"{uri}/sub/other.ttl"),
+        (f"{elsewhere}/c.ttl#node", f"{elsewhere}/other.ttl"),
+    }
+
+
 def test_import_broken_markdown_exits_2(tmp_path):
     path = tmp_path / "page.md"
     path.write_text("### Video\n\n<details>\n<summary><b>T</b></summary>\n\n* **arXiv ID:** 2401.00001\n",
