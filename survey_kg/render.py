@@ -414,31 +414,64 @@ def render_sections(graph: Graph | ox.Store, survey: Survey, lang: str, *, names
 
 # ------------------------------------------------------------------------------------ markers
 
-def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]]:
-    """(name, BEGIN line index, END line index) of each marked section, in order. Markers in
-    fenced code blocks are examples, not markers. Raises InputError (with file and line) for a
-    BEGIN without END, an END without BEGIN, a section marked twice, a nested BEGIN, a marker
-    that is not well formed, or a name not in `known`."""
-    lines = text.splitlines()
+# The line breaks str.splitlines() knows besides "\n" (lines are numbered as it cuts them).
+OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines_that_matter(text: str, every: bool = False) -> Iterator[tuple[int, int, int, int]]:
+    """(index, start, end, next) of each line that may hold a marker or a code fence: its
+    0-based index, where it starts and ends (its line break excluded) and where the next line
+    starts. Every line when the text has line breaks other than "\n" (or `every`); otherwise
+    only the lines holding "<!--", "```" or "~~~", found by searching the text (a README of
+    100,000 papers is hundreds of megabytes: it is not cut into lines)."""
+    if every or any(character in text for character in OTHER_LINE_BREAKS):
+        offset = 0
+        for index, line in enumerate(text.splitlines(keepends=True)):
+            yield index, offset, offset + len(line.splitlines()[0]), offset + len(line)
+            offset += len(line)
+        return
+    starts = set()
+    for needle in ("<!--", "```", "~~~"):
+        found = text.find(needle)
+        while found != -1:
+            line_start = text.rfind("\n", 0, found) + 1
+            starts.add(line_start)
+            line_end = text.find("\n", found)
+            found = text.find(needle, line_end) if line_end != -1 else -1
+    index, counted = 0, 0
+    for line_start in sorted(starts):
+        index += text.count("\n", counted, line_start)
+        counted = line_start
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            yield index, line_start, len(text), len(text)
+        else:
+            yield index, line_start, line_end, line_end + 1
+
+
+def _sections(text: str, file=None, known=None, every=False) -> list[tuple[str, tuple, tuple]]:
+    """(name, BEGIN line, END line) of each marked section, in order, each line as
+    `_lines_that_matter` gives it. Raises InputError as `find_sections` says."""
     found, seen = [], {}
-    open_name, open_at, fence = None, None, None
-    for index, line in enumerate(lines):
-        number = index + 1
+    open_name, opened, fence = None, None, None
+    for line in _lines_that_matter(text, every):
+        index, start, end, _ = line
+        number, content = index + 1, text[start:end]
         if open_name is None:
             if fence:
-                m = FENCE.match(line)
+                m = FENCE.match(content)
                 if m and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) \
                         and not m["rest"].strip():
                     fence = None
                 continue
-            if m := FENCE.match(line):
+            if m := FENCE.match(content):
                 fence = m["fence"]
                 continue
-        if "<!--" not in line:  # neither a marker nor a malformed one
+        if "<!--" not in content:  # neither a marker nor a malformed one
             continue
-        marker = MARKER.match(line.strip())
+        marker = MARKER.match(content.strip())
         if marker is None:
-            if MARKER_LIKE.search(line):
+            if MARKER_LIKE.search(content):
                 raise InputError("this survey-kg marker is not well formed", file=file,
                                  line=number, hint="write '<!-- BEGIN survey-kg:NAME -->' or '<!-- "
                                                    "END survey-kg:NAME -->' on a line of its own")
@@ -450,27 +483,36 @@ def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]
         if kind == "BEGIN":
             if open_name is not None:
                 raise InputError(f"section {name!r} begins inside section {open_name!r} "
-                                 f"(opened at line {open_at + 1}, not closed)", file=file,
+                                 f"(opened at line {opened[0] + 1}, not closed)", file=file,
                                  line=number, hint=f"add <!-- END survey-kg:{open_name} --> first")
             if name in seen:
                 raise InputError(f"section {name!r} is marked twice (first at line {seen[name]})",
                                  file=file, line=number, hint="keep one of them")
-            open_name, open_at = name, index
+            open_name, opened = name, line
         elif open_name is None:
             raise InputError(f"END of section {name!r} without its BEGIN", file=file, line=number,
                              hint=f"add <!-- BEGIN survey-kg:{name} --> before it, or remove it")
         elif name != open_name:
             raise InputError(f"END of section {name!r} inside section {open_name!r} (opened at "
-                             f"line {open_at + 1})", file=file, line=number,
+                             f"line {opened[0] + 1})", file=file, line=number,
                              hint=f"close it with <!-- END survey-kg:{open_name} -->")
         else:
-            seen[name] = open_at + 1
-            found.append((name, open_at, index))
+            seen[name] = opened[0] + 1
+            found.append((name, opened, line))
             open_name = None
     if open_name is not None:
-        raise InputError(f"section {open_name!r} has no END marker", file=file, line=open_at + 1,
+        raise InputError(f"section {open_name!r} has no END marker", file=file,
+                         line=opened[0] + 1,
                          hint=f"add <!-- END survey-kg:{open_name} --> where the section ends")
     return found
+
+
+def find_sections(text: str, file=None, known=None) -> list[tuple[str, int, int]]:
+    """(name, BEGIN line index, END line index) of each marked section, in order. Markers in
+    fenced code blocks are examples, not markers. Raises InputError (with file and line) for a
+    BEGIN without END, an END without BEGIN, a section marked twice, a nested BEGIN, a marker
+    that is not well formed, or a name not in `known`."""
+    return [(name, begin[0], end[0]) for name, begin, end in _sections(text, file, known)]
 
 
 def update_readme_text(text: str, sections: dict[str, str], file=None) -> str:
@@ -483,14 +525,14 @@ def update_readme_text(text: str, sections: dict[str, str], file=None) -> str:
 def readme_parts(text: str, file=None, known=None) -> list:
     """The README cut at its markers: the text outside the sections (markers included), and
     between two such strings a (section name, line end of its BEGIN line) slot."""
-    lines = text.splitlines(keepends=True)
     parts: list = []
     start = 0
-    for name, begin, end in find_sections(text, file=file, known=known):
-        parts.append("".join(lines[start:begin + 1]))
-        parts.append((name, "\r\n" if lines[begin].endswith("\r\n") else "\n"))
-        start = end
-    parts.append("".join(lines[start:]))
+    for name, (_, _, begin_end, after_begin), (_, end_start, _, _) in \
+            _sections(text, file=file, known=known):
+        parts.append(text[start:after_begin])
+        parts.append((name, "\r\n" if text[begin_end:after_begin] == "\r\n" else "\n"))
+        start = end_start
+    parts.append(text[start:])
     return parts
 
 

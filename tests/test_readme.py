@@ -7,9 +7,12 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey_kg import render
 from survey_kg.cli import main
+from survey_kg.errors import InputError
 from survey_kg.importer import parse_page
 from survey_kg.load import load_files
 from survey_kg.resources import Survey
@@ -346,3 +349,26 @@ def test_a_streamed_readme_is_the_text_readme_updates_returns(survey_copy):
     assert {path: path.read_bytes() for path in expected} == expected
     assert b"\r\n\r\n<!-- END survey-kg:curation -->" in zh.read_bytes()
     assert not list(survey_copy.glob(".*.tmp"))
+
+
+README_PIECES = st.sampled_from([
+    "\n", "\n", "\r\n", "\u2028", "text", " ", "   ", "```", "````", "~~~", "`", "<!--",
+    "<!-- BEGIN survey-kg:summary -->", "<!-- END survey-kg:summary -->",
+    "<!-- BEGIN survey-kg:listing -->", "<!-- END survey-kg:listing -->",
+    "<!-- a comment -->", "<!-- BEGIN survey-kg: listing", "<!-- BEGIN survey-kg:nosuch -->"])
+
+
+def _cut(text, every):
+    try:
+        return render._sections(text, known={"summary", "listing"}, every=every)
+    except InputError as exc:
+        return str(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(README_PIECES, max_size=40).map("".join))
+def test_markers_are_found_by_searching_the_text_as_line_by_line(text):
+    """The marker scan reads only the lines holding "<!--", "```" or "~~~" (found by searching
+    the text, not cutting a README of hundreds of megabytes into lines): the same sections, line
+    numbers, offsets and errors as reading every line as str.splitlines() cuts them."""
+    assert _cut(text, every=False) == _cut(text, every=True)
