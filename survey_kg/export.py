@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import gc
 import io
 import itertools
 import json
@@ -31,7 +30,7 @@ from rdflib import Graph
 from .errors import InputError
 from .files import Staged, commit_all, read_text, stage_write
 from .namespaces import PREFIXES
-from .query import _ox_term
+from .query import _ox_term, without_gc
 from .resources import bundled, ontology_path, shapes_path
 
 SURVEY_FILES = {"ttl": "survey.ttl", "nt": "survey.nt", "jsonld": "survey.jsonld"}
@@ -45,20 +44,6 @@ Groups = dict  # one subject's {predicate token: [object token, ...]}, in canoni
 RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _MEMO_SIZE = 1 << 16  # terms remembered by the writers, at most
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-@contextlib.contextmanager
-def _without_gc():
-    """Pause the cyclic garbage collector: it would walk the millions of small objects built
-    here again and again as they pile up (a third of the time on a large graph); they hold no
-    reference cycles, and reference counting frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ------------------------------------------------------------------------------ canonical form
@@ -189,7 +174,7 @@ def _write_ntriples(lines: list[bytes], out: BinaryIO) -> None:
         out.write(b"\n".join(lines[start:start + 65536]) + b"\n")
 
 
-@_without_gc()
+@without_gc()
 def to_ntriples(graph: Source) -> str:
     """N-Triples, one triple per line, lines sorted (diff-friendly)."""
     out = io.BytesIO()
@@ -313,7 +298,7 @@ class _Turtle:
         return token[:end + 3] + (self.names.get(datatype) or self.make(datatype))
 
 
-@_without_gc()
+@without_gc()
 def to_turtle(graph: Source) -> str:
     """Pretty Turtle with the project's prefixes: subjects in canonical order, each with its
     predicates (`a` first) and objects grouped with ";" and ","."""
@@ -818,7 +803,7 @@ def _unreachable(parent: dict[bytes, bytes]) -> list[bytes]:
     return [node for node, found in reaches.items() if not found]
 
 
-@_without_gc()
+@without_gc()
 def to_jsonld(graph: Source, context: dict | None = None) -> str:
     """JSON-LD compacted with the project's context (embedded, so any processor expands it
     offline), keys sorted, arrays in a stable order; expands to exactly the graph's triples."""
@@ -915,7 +900,7 @@ def _copy(source: BinaryIO, out: BinaryIO) -> None:
         out.write(chunk)
 
 
-@_without_gc()
+@without_gc()
 def render_dump(graph: Source, fmt: str = "all") -> tuple[dict[str, bytes], object]:
     """The dump's files as {file name: bytes}, in the order they should be written (the VoID
     description, which points at the others, last), and the dataset statistics (or None).
@@ -967,7 +952,7 @@ def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
     return stage_dump(graph, folder, fmt).commit()
 
 
-@_without_gc()
+@without_gc()
 def stage_dump(graph: Source, folder: Path | str, fmt: str = "all") -> StagedDump:
     """Write every file of the dump beside its place in `folder` (temporary names, fsynced), and
     replace nothing yet: `commit()` puts them in place, `discard()` removes them. A build writes

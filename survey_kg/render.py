@@ -45,7 +45,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .files import Staged, commit_all, read_limited, stage_write
-from .query import Row, find_query, is_shipped, solutions, to_store
+from .query import Row, find_query, is_shipped, solutions, to_store, without_gc
 from .resources import Survey, templates_dir
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -586,6 +586,7 @@ def _readmes(graph: Graph | ox.Store, survey: Survey) -> Iterator[tuple[Path, Ca
             del cache[key]
 
 
+@without_gc()
 def readme_updates(graph: Graph | ox.Store, survey: Survey) -> list[tuple[Path, str, str]]:
     """(path, current text, generated text) of each README of the survey that exists, from the
     survey's rdflib graph or Oxigraph store."""
@@ -610,6 +611,7 @@ def readme_diffs(graph: Graph | ox.Store, survey: Survey) -> list[str]:
     return diffs
 
 
+@without_gc()
 def stage_readmes(graph: Graph | ox.Store, survey: Survey,
                   check: Callable[[], None] | None = None) -> list[Staged]:
     """Each README of the survey that exists, regenerated beside it (`files.stage_write`, not yet

@@ -1,6 +1,7 @@
 """The generated READMEs: every seed field is there (minus the curation's documented removals),
 `survey-kg readme [--check]`, text outside markers, atomic and minimal writes."""
 
+import gc
 import html
 import re
 import shutil
@@ -14,7 +15,7 @@ from survey_kg import render
 from survey_kg.cli import main
 from survey_kg.errors import InputError
 from survey_kg.importer import parse_page
-from survey_kg.load import load_files
+from survey_kg.load import load_files, load_store
 from survey_kg.resources import Survey
 
 from .conftest import ROOT
@@ -238,6 +239,28 @@ def survey_copy(tmp_path):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     return tmp_path
+
+
+def test_readmes_render_with_the_collector_paused_then_restored(survey_copy, monkeypatch):
+    """The millions of rows and pieces of a large survey's READMEs are built with the cyclic
+    garbage collector paused (it would walk them again and again: a second of twelve at 10,000
+    papers), and it runs again afterwards, also when the rendering fails."""
+    seen = []
+    section_text = render.section_text
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return section_text(*args, **kwargs)
+    monkeypatch.setattr(render, "section_text", spy)
+    store = load_store([survey_copy / "data"])
+    for staged in render.stage_readmes(store, Survey(survey_copy)):
+        staged.discard()
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    (survey_copy / "README.md").write_text("<!-- BEGIN survey-kg:summary -->\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        render.stage_readmes(store, Survey(survey_copy))
+    assert gc.isenabled()
 
 
 def outside_markers(text: str) -> str:
