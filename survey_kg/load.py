@@ -50,8 +50,9 @@ def load_into(store: ox.Store, path: Path, folders: dict | None = None) -> None:
     file's bytes and decodes them itself; a file that is not UTF-8 gets read_text's error.
     `folders` (resolved folders by folder) is kept between calls that load many files."""
     data = read_utf8_bytes(path)
+    base = _file_uri(path, {} if folders is None else folders)
     try:
-        store.load(data, format=ox.RdfFormat.TURTLE, base_iri=_file_uri(path, {} if folders is None else folders))
+        store.load(data, format=ox.RdfFormat.TURTLE, base_iri=base)
     except SyntaxError as exc:
         if error := utf8_error(path):
             raise error from None
