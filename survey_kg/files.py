@@ -54,7 +54,7 @@ def read_limited(path: Path | str) -> bytes:
 
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file (a BOM is dropped, CRLF is read as LF), or raise InputError."""
-    path = Path(path)
+    path = _path(path)
     data = read_limited(path)
     try:
         return _text_bytes(path, data).decode("utf-8")
