@@ -1,15 +1,21 @@
 """`survey-kg validate` and `survey-kg import` through click's CliRunner."""
 
+import importlib
 import json
+import threading
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
 from survey_kg.cli import main
+from survey_kg.errors import InputError
 from survey_kg.load import load_files
 
 from .conftest import FIXTURES, ROOT
+
+load_module = importlib.import_module("survey_kg.load")  # survey_kg.load is also a function
 
 
 def run(*args, cwd=None):
@@ -132,6 +138,53 @@ def test_relative_iris_resolve_against_each_files_real_place(tmp_path):
         (f"{uri}/sub/b.ttl#node", f"{uri}/sub/other.ttl"),
         (f"{elsewhere}/c.ttl#node", f"{elsewhere}/other.ttl"),
     }
+
+
+def _read_ahead_threads() -> list:
+    return [t for t in threading.enumerate() if t.name == "survey-kg read-ahead"]
+
+
+@pytest.mark.parametrize("bad,content,words", [
+    (3, b"<http://a> <http://b> .\n", "file-003.ttl:1: not valid Turtle"),
+    (200, b"<http://a> <http://b> .\n", "file-200.ttl:1: not valid Turtle"),
+    (299, b"", "file-299.ttl: the file is empty"),
+    (130, b"\x00\x01", "file-130.ttl: the file is binary"),
+])
+def test_files_read_ahead_load_in_order_and_the_first_bad_file_is_named(tmp_path, bad, content,
+                                                                         words):
+    """The files are read by a thread ahead of the loading, in batches: a bad file (a parse
+    error, or one the reader refuses) is reported as reading them one by one would, with every
+    file before it loaded and no file after it, and the reader thread has ended either way."""
+    for i in range(300):
+        (tmp_path / f"file-{i:03d}.ttl").write_bytes(
+            content if i == bad else f"<http://a/{i}> <http://b> {i} .\n".encode())
+    (tmp_path / f"file-{bad + 1:03d}.ttl").write_bytes(b"")  # the next is bad too: not named
+    store = pyoxigraph.Store()
+    loaded = []
+    real_parse = load_module._parse_into
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load_module, "_parse_into", lambda store, path, data, base: (
+            loaded.append(path.name), real_parse(store, path, data, base)))
+        with pytest.raises(InputError) as error:
+            for path, data, base in load_module._read_ahead(load_module.turtle_files([tmp_path])):
+                load_module._parse_into(store, path, data, base)
+    assert words in str(error.value)
+    assert loaded[:bad] == [f"file-{i:03d}.ttl" for i in range(bad)]
+    assert len(loaded) <= bad + 1  # the bad file itself, when the parser refused it
+    assert len(store) == bad
+    assert not _read_ahead_threads()
+    result = run("validate", tmp_path)
+    assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+
+
+def test_files_read_ahead_are_all_loaded_with_their_base_iris(tmp_path):
+    for i in range(300):
+        (tmp_path / f"file-{i:03d}.ttl").write_text(f"<#n{i}> <http://b> <x> .\n")
+    graph = load_files([tmp_path])
+    uri = tmp_path.resolve().as_uri()
+    assert {(str(s), str(o)) for s, o in graph.subject_objects()} == {
+        (f"{uri}/file-{i:03d}.ttl#n{i}", f"{uri}/x") for i in range(300)}
+    assert not _read_ahead_threads()
 
 
 def test_import_broken_markdown_exits_2(tmp_path):
