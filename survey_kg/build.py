@@ -11,6 +11,8 @@ tests/test_build.py checks both write the same bytes. See docs/decisions/0012-fa
 On a machine with two cores or more, a forked process validates the graph and then writes the
 dump beside its files, while the READMEs are rendered here, each streamed to a temporary file
 beside it (a README of a large survey is not held in memory whole): the longest stages overlap.
+A share of the checks runs here before the rendering, so that both processes end about together
+(docs/decisions/0019-validation-in-two-shares.md).
 Nothing is put in place before the report says the graph conforms; the READMEs are renamed into
 place once the dump is ready, and the dump files after them; what was not put in place is
 removed (docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
@@ -36,14 +38,15 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from . import shacl
 from .children import start_child
 from .dataset import Statistics
 from .errors import ValidationFailed
 from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
 from .files import commit_all
-from .load import load_files, load_store, turtle_files
+from .load import load_files, load_store, shapes as load_shapes, turtle_files
 from .resources import Survey
-from .validate import Report, validate
+from .validate import Report, compile_checks, conforms, report_of, validate
 
 STAGES = ("load", "validate", "readme", "export")
 RENDER_MODULE = "survey_kg.render"
@@ -121,30 +124,76 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+PARENT_SHARE = 8  # the parent validates every 8th check before it renders (decision 0019)
+
+
+def _in_parents_share(index: int, check: shacl.Check) -> bool:
+    """Whether check number `index` of the compiled shapes runs in the parent, before it renders:
+    every PARENT_SHARE-th, but for closed-shape checks, which all run in the child (they share
+    one scan of the predicates, see `shacl.run`)."""
+    return index % PARENT_SHARE == 0 and check.allowed is None
+
+
+def _validate_share(graph, engine: str, shapes: Graph, parents: bool):
+    """Validate the parent's or the child's share of the shapes' checks: the findings of
+    `shacl.run`. An engine that validates as a whole (pyshacl; shapes the SPARQL checks cannot
+    express, "turbo") is the child's share alone, whose result is then the Report."""
+    checks = compile_checks(graph, shapes) if engine == "oxigraph" else None
+    if checks is None:
+        return [] if parents else validate(graph, shapes, engine=engine)
+    return shacl.run(graph, [check for index, check in enumerate(checks)
+                             if _in_parents_share(index, check) == parents])
+
+
+def _conforms(share) -> bool:
+    return share.conforms if isinstance(share, Report) else conforms(share)
+
+
 class _Checker:
-    """Validation, then the dump written beside its files (`export.stage_dump`), in a forked
-    process while the READMEs are rendered here; the dump is put in place (`commit`) only after
-    the READMEs are. Nothing is put in place before the report says the graph conforms.
+    """Validation in two shares (`_validate_share`): the child's in a forked process, which then
+    writes the dump beside its files (`export.stage_dump`) while the READMEs are rendered here,
+    and the parent's, run here before rendering (the child's work is the longer: a share moved
+    to the parent ends the build sooner). The child stages the dump only once the parent's share
+    conforms ("go"); the dump is put in place (`commit`) only after the READMEs are. Nothing is
+    put in place before the report, made of both shares, says the graph conforms.
 
-    With one core, or no fork (not POSIX), the same steps run here, in the same order. A child
-    that dies or fails without an answer (out of memory, an error) is not trusted: the step it
-    did not answer runs here, where an error is raised as usual."""
+    With one core, or no fork (not POSIX), both shares run here, before rendering, and the rest
+    in the same order. A child that dies or fails without an answer (out of memory, an error) is
+    not trusted: the step it did not answer runs here, where an error is raised as usual."""
 
-    def __init__(self, graph, engine: str, folder: Path):
+    def __init__(self, graph, engine: str, folder: Path,
+                 on_report: Callable[[Report, float], None] | None = None):
         self.graph, self.engine, self.folder = graph, engine, folder
+        self.on_report = on_report or (lambda report, seconds: None)  # once, when it is made
+        self.shapes = load_shapes()
         self.staged: StagedDump | None = None  # staged here, not in the child
         self.staged_in: float | None = None  # seconds the dump took to stage, once staged
-        self.conforms: bool | None = None  # the child's verdict, once it has said
+        self.conforms: bool | None = None  # the child's verdict on its share, once it has said
         self.committing = False  # told the child to put the dump in place
+        self.own: list | None = None  # the findings of the parent's share, once validated
+        self.own_in = 0.0
         self._report: tuple[Report, float] | None = None
         self.connection = self.child = None
         if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.connection, theirs = context.Pipe()
             self.child = context.Process(target=_check, daemon=True, args=(
-                theirs, self.connection, os.getpid(), graph, engine, folder))
+                theirs, self.connection, os.getpid(), graph, engine, self.shapes, folder))
             self.child.start()
             theirs.close()  # the child holds the only other end: when it ends, the pipe ends
+
+    def validate_own_share(self) -> None:
+        """Validate the parent's share and tell the child whether to stage the dump; raise
+        BuildStopped, with the whole report, at a violation. With no child, validate it all."""
+        if not _conforms(self._own()) or self.connection is None:
+            _stop_unless_conforms(self.report()[0])
+
+    def _own(self) -> list:
+        if self.own is None:
+            self.own, self.own_in = _timed(_validate_share, self.graph, self.engine, self.shapes,
+                                           parents=True)
+            self._send("go" if _conforms(self.own) else "stop")
+        return self.own
 
     def check(self) -> None:
         """Raise BuildStopped if the child has found a violation; return at once otherwise. The
@@ -156,22 +205,27 @@ class _Checker:
             _stop_unless_conforms(self.report()[0])
 
     def verdict(self) -> bool | None:
-        """Whether the child found that the graph conforms (waiting for it to say so), or None
-        when no child answers (`report` then validates here)."""
+        """Whether the child found that its share conforms (waiting for it to say so), or None
+        when no child answers (`report` then validates its share here)."""
         if self.conforms is None and self.connection is not None:
             self.conforms = self._receive()
         return self.conforms
 
     def report(self) -> tuple[Report, float]:
-        """The validation report and the seconds validation took."""
+        """The validation report of both shares and the seconds validation took (both shares)."""
         if self._report is None:
-            self.verdict()  # the verdict comes first, the report after it
+            own = self._own()  # before waiting: a child whose share conforms waits for "go"
+            self.verdict()  # the verdict comes first, the child's share after it
             answer = self._receive()
             if answer is None:
-                self._report = _timed(validate, self.graph, engine=self.engine)
+                theirs, seconds = _timed(_validate_share, self.graph, self.engine, self.shapes,
+                                         parents=False)
             else:
-                report, seconds, self.staged_in = answer
-                self._report = (report, seconds)
+                theirs, seconds, self.staged_in = answer
+            report = theirs if isinstance(theirs, Report) else \
+                report_of(own + theirs, self.graph, self.shapes)
+            self._report = (report, self.own_in + seconds)
+            self.on_report(*self._report)
         return self._report
 
     def _ready(self) -> bool:
@@ -191,11 +245,8 @@ class _Checker:
         """Put the dump files in place."""
         if self.staged is not None:
             return self.staged.commit()
-        try:
-            self.committing = True
-            self.connection.send("commit")
-        except OSError:
-            pass  # the child is gone: _receive says so
+        self.committing = True
+        self._send("commit")
         dump = self._receive()
         return dump if dump is not None else write_dump(self.graph, self.folder)
 
@@ -210,6 +261,13 @@ class _Checker:
             self.child.join()
             self.connection = None
 
+    def _send(self, message: str) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.send(message)
+            except OSError:
+                pass  # the child is gone: _receive says so
+
     def _receive(self):
         if self.connection is None:
             return None
@@ -220,26 +278,28 @@ class _Checker:
             return None
 
 
-def _check(connection, parents_end, parent: int, graph, engine: str, folder: Path) -> None:
-    """In the child: validate; send the verdict (whether the graph conforms: a few bytes, which
-    the parent reads while it renders); if it conforms, stage the dump; send (report, seconds
-    validating, seconds staging or None) (the report may be megabytes: sent once the dump is
-    staged, it cannot hold the child on a full pipe); then commit the dump when told to and send
-    the Dump. On an error it stops answering (or, for the dump, says None): the parent does the
-    rest."""
+def _check(connection, parents_end, parent: int, graph, engine: str, shapes: Graph,
+           folder: Path) -> None:
+    """In the child: validate the child's share; send the verdict (whether it conforms: a few
+    bytes, which the parent reads while it renders); if it conforms and the parent says "go"
+    (its share conforms too), stage the dump; send (findings or report, seconds validating,
+    seconds staging or None) (a report may be megabytes: sent once the dump is staged, it cannot
+    hold the child on a full pipe); then commit the dump when told to and send the Dump. On an
+    error it stops answering (or, for the dump, says None): the parent does the rest."""
     parents_end.close()  # forked with both ends: the pipe ends only when no one else holds it
     start_child(parent)
     signal.signal(signal.SIGTERM, _stop)  # the parent's build failed: the finally clauses run
     staged = staged_in = None
     try:
-        report, validated_in = _timed(validate, graph, engine=engine)
-        connection.send(report.conforms)
-        if report.conforms:
+        share, validated_in = _timed(_validate_share, graph, engine, shapes, parents=False)
+        verdict = _conforms(share)
+        connection.send(verdict)
+        if verdict and connection.recv() == "go":
             try:
                 staged, staged_in = _timed(stage_dump, graph, folder)
             except Exception:
                 pass  # the parent stages it again, and reports the error
-        connection.send((report, validated_in, staged_in))
+        connection.send((share, validated_in, staged_in))
         if staged is not None and connection.recv() == "commit":
             connection.send(staged.commit())
     except BaseException:
@@ -275,10 +335,15 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
     graph = load_files(files) if plain else load_store(files)
     stages.end("load", f"{len(graph)} triples from {len(files)} files")
 
+    def validated(report: Report, seconds: float) -> None:  # whichever way the report came
+        stages.end("validate", f"{len(report.violations)} violation(s), "
+                               f"{len(report.warnings)} warning(s)", seconds=seconds)
+
     stages.start("validate")
     staged_readmes: list = []
-    checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder)
+    checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder, on_report=validated)
     try:
+        checker.validate_own_share()
         render = _readme_renderer()
         rendering = time.perf_counter()
         try:
@@ -289,9 +354,7 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
                 _stop_unless_conforms(checker.report()[0])
             raise
         rendered_in = time.perf_counter() - rendering
-        report, validated_in = checker.report()
-        stages.end("validate", f"{len(report.violations)} violation(s), "
-                               f"{len(report.warnings)} warning(s)", seconds=validated_in)
+        report = checker.report()[0]
         _stop_unless_conforms(report)
         staged_in = checker.stage()  # a dump that cannot be written stops the build here
 

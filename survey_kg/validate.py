@@ -82,24 +82,46 @@ def validate(data: Graph | ox.Store, shapes: Graph | None = None,
     store (`survey_kg.shacl`), falling back to "turbo" for shapes using SHACL features it does not
     cover; "turbo" is pyshacl-turbo; "pyshacl" the reference. Tests check all three agree."""
     shapes = shapes if shapes is not None else load_shapes()
-    checks = None
     if engine == "oxigraph":
         store = data if isinstance(data, ox.Store) else to_store(data)
-        subclasses = bool(store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?super }}"))
-        try:
-            checks = shacl.compile_shapes(shapes, subclasses=subclasses)
-        except shacl.Unsupported:
-            engine = "turbo"
-    if checks is not None:
-        findings = shacl.run(store, checks)
-        report_graph, view = shacl.report_graph(findings), _StoreView(store)
-    else:
-        graph = data if isinstance(data, Graph) else to_graph(data)
-        _, report_graph, _ = _engine(engine).validate(
-            graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-        findings = [_finding(report_graph, node)
-                    for node in report_graph.subjects(SH.resultSeverity, None)]
-        view = _GraphView(graph)
+        checks = compile_checks(store, shapes)
+        if checks is not None:
+            return report_of(shacl.run(store, checks), store, shapes)
+        engine = "turbo"
+    graph = data if isinstance(data, Graph) else to_graph(data)
+    _, report_graph, _ = _engine(engine).validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    findings = [_finding(report_graph, node)
+                for node in report_graph.subjects(SH.resultSeverity, None)]
+    return _report(findings, report_graph, _GraphView(graph), shapes)
+
+
+def compile_checks(store: ox.Store, shapes: Graph | None = None) -> list[shacl.Check] | None:
+    """The shapes as SPARQL checks for `store` (what the "oxigraph" engine runs, `shacl.run`),
+    or None when they use SHACL features the checks do not cover (then "turbo" validates)."""
+    shapes = shapes if shapes is not None else load_shapes()
+    subclasses = bool(store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?super }}"))
+    try:
+        return shacl.compile_shapes(shapes, subclasses=subclasses)
+    except shacl.Unsupported:
+        return None
+
+
+def conforms(findings: list[shacl.Finding]) -> bool:
+    """Whether findings of `shacl.run` hold no violation (a part of the checks can say so)."""
+    return not any(finding.severity == SH.Violation for finding in findings)
+
+
+def report_of(findings: list[shacl.Finding], store: ox.Store,
+              shapes: Graph | None = None) -> Report:
+    """The report of the findings of `shacl.run` on `store`, which may come from several runs
+    (the build runs the checks in two processes): each finding once, in the order given."""
+    findings = list(dict.fromkeys(findings))
+    shapes = shapes if shapes is not None else load_shapes()
+    return _report(findings, shacl.report_graph(findings), _StoreView(store), shapes)
+
+
+def _report(findings: list[shacl.Finding], report_graph: Graph, view, shapes: Graph) -> Report:
     bind_prefixes(report_graph)
     labels = ontology()
     results = [_result(finding, view, shapes, labels) for finding in findings]

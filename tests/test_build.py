@@ -10,19 +10,24 @@ import types
 
 import pytest
 from click.testing import CliRunner
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
 from rdflib.compare import isomorphic
 
 from survey_kg import build as build_module
+from survey_kg import shacl
 from survey_kg.build import STAGES, BuildStopped, build
 from survey_kg.cli import main
 from survey_kg.errors import InputError
 from survey_kg.files import stage_write
-from survey_kg.load import load_files, load_store
-from survey_kg.validate import format_text, validate
+from survey_kg.load import load_files, load_store, shapes as load_shapes
+from survey_kg.namespaces import SKG
+from survey_kg.query import to_store
+from survey_kg.validate import compile_checks, format_text, report_of, validate
 from survey_kg.resources import Survey
 
 from .conftest import ROOT
+from .test_rules import CASES, broken
 
 DUMP_FILES = ["context.jsonld", "ontology.ttl", "shapes.ttl", "survey.jsonld", "survey.nt",
               "survey.ttl", "void.ttl"]
@@ -64,18 +69,19 @@ def break_a_paper(survey: Survey) -> None:
 def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
     monkeypatch.setattr(build_module, "_cores", lambda: 1)  # validate here, where it is counted
     loads, validations, dumps, events = [], [], [], []
-    real_load, real_validate, real_dump = (build_module.load_store, build_module.validate,
+    real_load, real_validate, real_dump = (build_module.load_store, build_module._validate_share,
                                            build_module.stage_dump)
     monkeypatch.setattr(build_module, "load_store",
                         lambda paths: loads.append(real_load(paths)) or loads[-1])
-    monkeypatch.setattr(build_module, "validate",
-                        lambda graph, **kw: validations.append(graph) or real_validate(graph, **kw))
+    monkeypatch.setattr(build_module, "_validate_share", lambda graph, engine, shapes, parents: (
+        validations.append((graph, parents)) or real_validate(graph, engine, shapes, parents)))
     monkeypatch.setattr(build_module, "stage_dump",
                         lambda graph, folder: dumps.append(graph) or real_dump(graph, folder))
     result = build(survey, on_stage=events.append)
 
-    assert len(loads) == len(validations) == len(dumps) == len(fake_render) == 1
-    assert validations[0] is loads[0] and dumps[0] is loads[0] and fake_render[0][0] is loads[0]
+    assert len(loads) == len(dumps) == len(fake_render) == 1
+    assert validations == [(loads[0], True), (loads[0], False)]  # both shares, before rendering
+    assert dumps[0] is loads[0] and fake_render[0][0] is loads[0]
     assert fake_render[0][1] == survey
     assert [(e.name, e.status) for e in events] == [
         (name, status) for name in STAGES for status in ("start", "done")]
@@ -141,6 +147,7 @@ def test_a_violation_stops_the_rendering_when_validation_ends(survey, monkeypatc
     meanwhile, call `check` between pieces, which stops them with the report: a large survey
     does not render READMEs for minutes before saying it has a violation."""
     monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    monkeypatch.setattr(build_module, "_in_parents_share", lambda index, check: False)
     break_a_paper(survey)
     stopped = []
     module = types.ModuleType("survey_kg.render")
@@ -233,19 +240,73 @@ def test_validation_in_a_forked_process_gives_the_same_report(survey, monkeypatc
     assert not (tmp_path / "dist").exists()  # no dump is staged for a graph that violates
 
 
+@pytest.mark.parametrize("rule,severity,focus,path,update", CASES, ids=[c[0] for c in CASES])
+def test_the_two_shares_report_what_validation_reports(valid_graph, rule, severity, focus, path,
+                                                       update):
+    """The parent's share and the child's, run apart and reported together, give the report of
+    one validation, for each rule broken (tests/test_rules.py); every check is in one share."""
+    store = to_store(broken(valid_graph, update))
+    shapes = load_shapes()
+    parents = build_module._validate_share(store, "oxigraph", shapes, parents=True)
+    childs = build_module._validate_share(store, "oxigraph", shapes, parents=False)
+    reference = validate(store)
+    assert format_text(report_of(parents + childs, store, shapes)) == format_text(reference)
+    assert any(r.rule == rule for r in reference.results)
+    checks = compile_checks(store, shapes)
+    mine = [c for i, c in enumerate(checks) if build_module._in_parents_share(i, c)]
+    assert 0 < len(mine) < len(checks) and not any(c.allowed is not None for c in mine)
+
+
+@pytest.mark.parametrize("share", [1, 10**6], ids=["parents-share", "childs-share"])
+def test_a_violation_in_either_share_stops_the_build_with_the_whole_report(
+        survey, monkeypatch, share):
+    """With every check in the parent's share (but the closed ones), the violation is found
+    before the READMEs are rendered, and the child, told "stop", stages no dump; with the
+    parent's share one check, the child finds it. The report is validation's either way."""
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    monkeypatch.setattr(build_module, "PARENT_SHARE", share)
+    break_a_paper(survey)
+    rendered, staged = [], []
+    module = types.ModuleType("survey_kg.render")
+
+    def stage_readmes(graph, survey, check=None):
+        rendered.append(True)
+        deadline = time.monotonic() + 30  # until the child's verdict stops it (a watchdog)
+        while time.monotonic() < deadline:
+            check()
+            time.sleep(0.01)
+        return []
+
+    module.stage_readmes = stage_readmes
+    monkeypatch.setitem(sys.modules, "survey_kg.render", module)
+    real_stage = build_module.stage_dump
+    marker = survey.root / "staged"
+    monkeypatch.setattr(build_module, "stage_dump", lambda graph, folder: (
+        marker.write_text("staged"), real_stage(graph, folder))[1])
+    with pytest.raises(BuildStopped) as caught:
+        build(survey)
+    reference = validate(load_store([survey.data]))
+    assert format_text(caught.value.report) == format_text(reference)
+    assert rendered == ([] if share == 1 else [True])
+    assert not marker.exists() and not (survey.root / "dist").exists()
+
+
 def test_a_child_that_fails_is_not_trusted_its_step_runs_again_here_and_raises(
         survey, monkeypatch, tmp_path):
     """A child without an answer (an error, or killed) is not trusted: the step runs in this
     process, where its error is raised normally."""
     monkeypatch.setattr(build_module, "_cores", lambda: 2)
     calls = tmp_path / "calls"
+    real_validate = build_module._validate_share
 
-    def fails(graph, **kwargs):
+    def fails(graph, engine, shapes, parents):
+        if parents:
+            return real_validate(graph, engine, shapes, parents)
         with open(calls, "a") as f:
             f.write(f"{os.getpid()}\n")
         raise InputError("no data", file=tmp_path)
 
-    monkeypatch.setattr(build_module, "validate", fails)
+    monkeypatch.setattr(build_module, "_validate_share", fails)
     with pytest.raises(InputError, match="no data"):
         build(survey)
     pids = calls.read_text().split()
@@ -283,12 +344,17 @@ def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_rep
     """The report goes to the parent after the dump is staged: a report of megabytes (thousands
     of warnings) cannot hold the child on a full pipe while the parent renders."""
     monkeypatch.setattr(build_module, "_cores", lambda: 2)
-    real_validate = build_module.validate
+    real_validate = build_module._validate_share
+    paper = URIRef("https://w3id.org/survey-kg/paper/2401.12945")
 
-    def long_report(graph, **kwargs):
-        report = real_validate(graph, **kwargs)
-        report.graph.add((URIRef("urn:padding"), RDFS.comment, Literal("x" * 4_000_000)))
-        return report
+    def long_report(graph, engine, shapes, parents):
+        findings = real_validate(graph, engine, shapes, parents)
+        if parents:
+            return findings
+        return findings + [shacl.Finding(  # a warning of 4 MB: the child's answer is that long
+            severity=SH.Warning, focus=paper, path=None, value=None, message="x" * 4_000_000,
+            shape=SKG.TranslationShape, component=SH.SPARQLConstraintComponent,
+            constraint=None)]
 
     seen = []
     module = types.ModuleType("survey_kg.render")
@@ -305,11 +371,12 @@ def test_the_child_stages_the_dump_while_the_readmes_render_even_with_a_long_rep
 
     module.stage_readmes = stage_readmes
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
-    monkeypatch.setattr(build_module, "validate", long_report)
+    monkeypatch.setattr(build_module, "_validate_share", long_report)
     result = build(survey)
     [staged] = seen[0]
     assert staged.name.split(".")[-3] != str(os.getpid())  # .NAME.PID.RANDOM.tmp: the child's
-    assert len(result.report.graph) > 0 and sorted(p.name for p in result.dump.files) == DUMP_FILES
+    assert [len(w.message) for w in result.report.warnings].count(4_000_000) == 1
+    assert sorted(p.name for p in result.dump.files) == DUMP_FILES
     assert not list((survey.root / "dist").glob(".*.tmp"))
 
 
