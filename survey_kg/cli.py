@@ -369,8 +369,9 @@ def entry() -> None:
     system. A command puts what it need not free (a survey's in-memory store) in ctx.obj["keep"]:
     freeing a million triples object by object takes half a second, at 100,000 papers seconds.
     Output is flushed first; the exit code is main's."""
+    obj: dict = {"keep": []}  # held here: freed with click's context, it would free the store
     try:
-        main(obj={"keep": []})
+        main(obj=obj)
         code = 0
     except SystemExit as exc:
         code = exc.code

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import types
+import weakref
 
 import pytest
 from click.testing import CliRunner
@@ -442,6 +443,30 @@ def test_the_console_script_keeps_the_exit_code_and_flushes_the_output(survey):
     assert stopped.returncode == 1
     assert "VIOLATION: paper 2401.12945" in stopped.stderr
     assert run("no-such-command").returncode == 2
+
+
+def test_what_a_command_keeps_is_still_alive_when_the_console_script_exits(monkeypatch):
+    """A command's kept result (the build's store) is freed by the process's exit, not before:
+    `entry` holds ctx.obj itself, which click's context would otherwise free as it unwinds."""
+    from survey_kg import cli
+
+    class Kept:
+        pass
+
+    alive_at_exit = []
+
+    def command(obj):  # as a click command would: ctx.obj["keep"], then click's exit
+        kept = Kept()
+        obj["keep"].append(kept)
+        reference = weakref.ref(kept)
+        del kept
+        monkeypatch.setattr(cli.os, "_exit", lambda code: alive_at_exit.append(
+            (reference() is not None, code)))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "main", command)
+    cli.entry()
+    assert alive_at_exit == [(True, 0)]
 
 
 def test_build_into_another_folder(survey, fake_render, tmp_path):
