@@ -124,7 +124,7 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-PARENT_SHARE = 8  # the parent validates every 8th check before it renders (decision 0019)
+PARENT_SHARE = 6  # the parent validates every 6th check before it renders (decision 0019)
 
 
 def _in_parents_share(index: int, check: shacl.Check) -> bool:
