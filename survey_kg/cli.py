@@ -69,6 +69,15 @@ def survey_of(ctx):
     return find_survey(explicit=ctx.obj.get("root"))
 
 
+def _kept(ctx, value):
+    """`value`, which the console script keeps until the process ends (see `entry`): a
+    survey's store is left to the operating system, not freed triple by triple."""
+    keep = ctx.find_root().obj.get("keep")
+    if keep is not None:
+        keep.append(value)
+    return value
+
+
 @main.command("import")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -129,7 +138,7 @@ def validate(ctx, paths, fmt, engine):
     from .load import load_store
     from .validate import format_json, format_text, format_turtle, validate as run
 
-    report = run(load_store(paths or [survey_of(ctx).data]), engine=engine)
+    report = run(_kept(ctx, load_store(paths or [survey_of(ctx).data])), engine=engine)
     formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
     click.echo(formatter(report), nl=False)
     ctx.exit(0 if report.conforms else 1)
@@ -196,7 +205,7 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
         # Oxigraph evaluates (the same rows as rdflib, and as a remote Oxigraph, much faster).
         # A user's query may never end: it runs in a worker that is stopped after --timeout
         # (docs/decisions/0013-query-timeout.md); a shipped one is reviewed and benchmarked.
-        store = load_store([survey.data])
+        store = _kept(ctx, load_store([survey.data]))
         if q.is_shipped(query_file):
             rows = q.run(store, query_file, bindings)
         else:
@@ -243,7 +252,7 @@ def publish(ctx, endpoint, graph_iri, store_endpoint, update_endpoint, timeout):
                          field="--store-endpoint")
     if not update_endpoint:
         store_endpoint = store_endpoint or remote.store_url_for(endpoint)
-    graph = load_store([survey_of(ctx).data])
+    graph = _kept(ctx, load_store([survey_of(ctx).data]))
     graph_iri = graph_iri or remote.default_graph_iri(graph)
     count = remote.publish(graph, store_endpoint, graph_iri, query_url=endpoint, timeout=timeout,
                            update_url=update_endpoint)
@@ -282,7 +291,7 @@ def export_command(ctx, out, fmt):
 
     survey = survey_of(ctx)
     folder = out or default_folder(survey)
-    dump = write_dump(load_store([survey.data]), folder, fmt)
+    dump = write_dump(_kept(ctx, load_store([survey.data])), folder, fmt)
     for path in dump.files:
         state = "wrote" if path in dump.changed else "unchanged"
         click.echo(f"{state} {path} ({dump.sizes[path.name]} bytes)", err=True)
@@ -319,9 +328,7 @@ def build_command(ctx, out):
                f"{s.people} people, {s.venues} venues, {s.categories} categories; "
                f"{len(result.report.warnings)} warning(s); {len(result.readmes)} README(s) and "
                f"{len(result.dump.changed)} dump file(s) changed", err=True)
-    keep = ctx.obj.get("keep")
-    if keep is not None:
-        keep.append(result)  # the graph is freed by the process's exit (see `entry`)
+    _kept(ctx, result)  # the graph is freed by the process's exit (see `entry`)
 
 
 @main.command("readme")
@@ -346,7 +353,7 @@ def readme_command(ctx, check):
     from .render import readme_diffs, write_readmes
 
     survey = survey_of(ctx)
-    graph = load_store([survey.data])
+    graph = _kept(ctx, load_store([survey.data]))
     if check:
         diffs = readme_diffs(graph, survey)
         for diff in diffs:

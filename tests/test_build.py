@@ -469,6 +469,22 @@ def test_what_a_command_keeps_is_still_alive_when_the_console_script_exits(monke
     assert alive_at_exit == [(True, 0)]
 
 
+@pytest.mark.parametrize("args", [["validate"], ["query", "summary"], ["readme", "--check"],
+                                  ["export"], ["build"]], ids=lambda a: a[0])
+def test_each_command_that_loads_the_survey_keeps_its_store_for_the_exit(survey, args, tmp_path):
+    """Run by the console script (ctx.obj["keep"], see cli.entry), a command leaves the store it
+    loaded to the process's exit instead of freeing it on return."""
+    import pyoxigraph
+
+    obj: dict = {"keep": []}
+    result = CliRunner().invoke(main, ["--root", str(survey.root), *args,
+                                       *(["--out", str(tmp_path / "d")] if "export" in args
+                                         else [])], obj=obj)
+    assert result.exit_code in (0, 1), result.output  # readme --check: 1, the READMEs are stale
+    stores = [kept if isinstance(kept, pyoxigraph.Store) else kept.graph for kept in obj["keep"]]
+    assert len(stores) == 1 and isinstance(stores[0], pyoxigraph.Store) and len(stores[0]) > 0
+
+
 def test_build_into_another_folder(survey, fake_render, tmp_path):
     out = tmp_path / "elsewhere"
     result = CliRunner().invoke(main, ["--root", str(survey.root), "build", "--out", str(out)])
