@@ -32,7 +32,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from .children import start_child
 from .errors import InputError
@@ -180,6 +179,8 @@ def bind(query: QueryFile, params: dict[str, str] | None = None, *, check: bool 
 
 
 def check_syntax(query: QueryFile, text: str) -> None:
+    from rdflib.plugins.sparql import prepareQuery  # imported when used: a tenth of a second
+
     try:
         prepareQuery(text)
     except Exception as exc:  # pyparsing and rdflib raise several types for syntax errors

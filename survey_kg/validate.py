@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH
 
@@ -62,15 +61,17 @@ DEFAULT_ENGINE = "oxigraph"
 def _engine(name: str):
     """A SHACL engine with pyshacl's API: pyshacl-turbo (a Rust engine, tens of times faster
     than pyshacl; pyshacl when its wheels are missing) or pyshacl, the reference."""
+    if name not in ("turbo", "pyshacl"):
+        raise ValueError(f"unknown SHACL engine {name!r}; use one of {ENGINES}")
+    import pyshacl  # imported when used: with rdflib's SPARQL parser, a tenth of a second
+
     if name == "turbo":
         try:
             import pyshacl_turbo
         except ImportError:  # a platform without its wheels: the reference engine still works
             return pyshacl
         return pyshacl_turbo
-    if name == "pyshacl":
-        return pyshacl
-    raise ValueError(f"unknown SHACL engine {name!r}; use one of {ENGINES}")
+    return pyshacl
 
 
 def validate(data: Graph | ox.Store, shapes: Graph | None = None,

@@ -485,6 +485,17 @@ def test_each_command_that_loads_the_survey_keeps_its_store_for_the_exit(survey,
     assert len(stores) == 1 and isinstance(stores[0], pyoxigraph.Store) and len(stores[0]) > 0
 
 
+def test_the_fast_path_does_not_import_pyshacl_or_rdflibs_sparql_engine():
+    """Every command starts with these imports; pyshacl and rdflib's SPARQL parser (a tenth of
+    a second) are imported only where they are used (the reference engines, a query's syntax
+    check with rdflib)."""
+    code = ("import sys, survey_kg.cli, survey_kg.build, survey_kg.render, survey_kg.export; "
+            "print(sorted(m for m in ('pyshacl', 'rdflib.plugins.sparql') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_build_into_another_folder(survey, fake_render, tmp_path):
     out = tmp_path / "elsewhere"
     result = CliRunner().invoke(main, ["--root", str(survey.root), "build", "--out", str(out)])
