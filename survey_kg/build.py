@@ -46,7 +46,7 @@ from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
 from .files import commit_all
 from .load import load_files, load_store, shapes as load_shapes, turtle_files
 from .resources import Survey
-from .validate import Report, compile_checks, conforms, report_of, validate
+from .validate import Report, compile_checks, report_of, validate
 
 STAGES = ("load", "validate", "readme", "export")
 RENDER_MODULE = "survey_kg.render"
@@ -146,7 +146,7 @@ def _validate_share(graph, engine: str, shapes: Graph, parents: bool):
 
 
 def _conforms(share) -> bool:
-    return share.conforms if isinstance(share, Report) else conforms(share)
+    return share.conforms if isinstance(share, Report) else shacl.conforms(share)
 
 
 class _Checker:

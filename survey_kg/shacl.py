@@ -406,13 +406,17 @@ def run(store: ox.Store, checks: list[Check]) -> list[Finding]:
     return list(findings)
 
 
+def conforms(findings: list[Finding]) -> bool:
+    """Whether the findings hold no violation (those of a part of the checks can say so)."""
+    return not any(finding.severity == SH.Violation for finding in findings)
+
+
 def report_graph(findings: list[Finding]) -> Graph:
     """The W3C validation report (sh:ValidationReport) of the findings."""
     graph = Graph()
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
-    conforms = not any(f.severity == SH.Violation for f in findings)
-    graph.add((report, SH.conforms, Literal(conforms)))
+    graph.add((report, SH.conforms, Literal(conforms(findings))))
     for finding in findings:
         node = BNode()
         graph.add((report, SH.result, node))

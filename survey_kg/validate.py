@@ -108,11 +108,6 @@ def compile_checks(store: ox.Store, shapes: Graph | None = None) -> list[shacl.C
         return None
 
 
-def conforms(findings: list[shacl.Finding]) -> bool:
-    """Whether findings of `shacl.run` hold no violation (a part of the checks can say so)."""
-    return not any(finding.severity == SH.Violation for finding in findings)
-
-
 def report_of(findings: list[shacl.Finding], store: ox.Store,
               shapes: Graph | None = None) -> Report:
     """The report of the findings of `shacl.run` on `store`, which may come from several runs
