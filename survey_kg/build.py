@@ -12,7 +12,9 @@ On a machine with two cores or more, a forked process validates the graph and th
 dump beside its files, while the READMEs are rendered here, each streamed to a temporary file
 beside it (a README of a large survey is not held in memory whole): the longest stages overlap.
 A share of the checks runs here before the rendering, so that both processes end about together
-(docs/decisions/0019-validation-in-two-shares.md).
+(docs/decisions/0019-validation-in-two-shares.md). The dump's lines are written as N-Triples by a
+second thread while the store loads, and the child sorts them instead of reading the store back
+(docs/decisions/0020-dump-lines-beside-the-load.md).
 Nothing is put in place before the report says the graph conforms; the READMEs are renamed into
 place once the dump is ready, and the dump files after them; what was not put in place is
 removed (docs/decisions/0015-validate-beside-the-readme.md, 0016-dump-staged-beside-the-readme.md).
@@ -44,7 +46,8 @@ from .dataset import Statistics
 from .errors import ValidationFailed
 from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
 from .files import commit_all
-from .load import load_files, load_store, shapes as load_shapes, turtle_files
+from .load import load_files, load_store, load_store_and_ntriples, shapes as load_shapes, \
+    turtle_files
 from .resources import Survey
 from .validate import Report, compile_checks, report_of, validate
 
@@ -124,6 +127,11 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _forks() -> bool:
+    """Whether validation and the dump run in a forked process (see `_Checker`)."""
+    return _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
 PARENT_SHARE = 6  # the parent validates every 6th check before it renders (decision 0019)
 
 
@@ -162,7 +170,8 @@ class _Checker:
     not trusted: the step it did not answer runs here, where an error is raised as usual."""
 
     def __init__(self, graph, engine: str, folder: Path,
-                 on_report: Callable[[Report, float], None] | None = None):
+                 on_report: Callable[[Report, float], None] | None = None,
+                 ntriples: list[bytes] | None = None):
         self.graph, self.engine, self.folder = graph, engine, folder
         self.on_report = on_report or (lambda report, seconds: None)  # once, when it is made
         self.shapes = load_shapes()
@@ -174,13 +183,16 @@ class _Checker:
         self.own_in = 0.0
         self._report: tuple[Report, float] | None = None
         self.connection = self.child = None
-        if _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        if _forks():
             context = multiprocessing.get_context("fork")
             self.connection, theirs = context.Pipe()
             self.child = context.Process(target=_check, daemon=True, args=(
-                theirs, self.connection, os.getpid(), graph, engine, self.shapes, folder))
+                theirs, self.connection, os.getpid(), graph, engine, self.shapes, folder,
+                ntriples))
             self.child.start()
             theirs.close()  # the child holds the only other end: when it ends, the pipe ends
+        if ntriples:
+            ntriples.clear()  # the child's copy is its own; here they would only take memory
 
     def validate_own_share(self) -> None:
         """Validate the parent's share and tell the child whether to stage the dump; raise
@@ -279,7 +291,7 @@ class _Checker:
 
 
 def _check(connection, parents_end, parent: int, graph, engine: str, shapes: Graph,
-           folder: Path) -> None:
+           folder: Path, ntriples: list[bytes] | None = None) -> None:
     """In the child: validate the child's share; send the verdict (whether it conforms: a few
     bytes, which the parent reads while it renders); if it conforms and the parent says "go"
     (its share conforms too), stage the dump; send (findings or report, seconds validating,
@@ -296,7 +308,7 @@ def _check(connection, parents_end, parent: int, graph, engine: str, shapes: Gra
         connection.send(verdict)
         if verdict and connection.recv() == "go":
             try:
-                staged, staged_in = _timed(stage_dump, graph, folder)
+                staged, staged_in = _timed(stage_dump, graph, folder, ntriples=ntriples)
             except Exception:
                 pass  # the parent stages it again, and reports the error
         connection.send((share, validated_in, staged_in))
@@ -332,7 +344,13 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
 
     stages.start("load")
     files = turtle_files([survey.data])
-    graph = load_files(files) if plain else load_store(files)
+    ntriples = None  # the dump's lines, written beside the load for a forked child to sort
+    if plain:
+        graph = load_files(files)
+    elif _forks():
+        graph, ntriples = load_store_and_ntriples(files)
+    else:
+        graph = load_store(files)
     stages.end("load", f"{len(graph)} triples from {len(files)} files")
 
     def validated(report: Report, seconds: float) -> None:  # whichever way the report came
@@ -341,7 +359,8 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
 
     stages.start("validate")
     staged_readmes: list = []
-    checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder, on_report=validated)
+    checker = _Checker(graph, "pyshacl" if plain else "oxigraph", folder, on_report=validated,
+                       ntriples=ntriples)
     try:
         checker.validate_own_share()
         render = _readme_renderer()

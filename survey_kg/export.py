@@ -70,15 +70,24 @@ class _Lines:
         pass
 
 
-def canonical(graph: Source) -> list[bytes]:
+def canonical(graph: Source, ntriples: list[bytes] | None = None) -> list[bytes]:
     """The graph's triples in canonical form: N-Triples lines (without their newline) as Oxigraph
     writes them, blank nodes labelled by RDFC-1.0 (`_:c14n0`, ...), sorted as bytes. The same
     triples give the same list whatever their source, order or blank node labels.
 
+    `ntriples`: the Store's triples already written as N-Triples, as
+    `load.load_store_and_ntriples` writes them while it loads (blobs of whole lines; a triple may
+    be in several): read instead of the Store, each blob let go once read (the list is emptied).
+
     Only "\\n" ends a line: Oxigraph escapes it (and "\\r") inside literals, and writes other line
     separators (U+2028, U+0085, form feed) as they are."""
     sink = _Lines()
-    if isinstance(graph, ox.Store):
+    if ntriples is not None:
+        while ntriples:
+            sink.write(ntriples.pop())
+        sink.lines.sort()
+        sink.lines[:] = [line for line, _ in itertools.groupby(sink.lines)]  # once each
+    elif isinstance(graph, ox.Store):
         graph.dump(sink, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     else:
         # Not through a Store: a Store normalizes literals ("1"^^xsd:positiveInteger becomes
@@ -843,20 +852,20 @@ def default_folder(survey) -> Path:
 
 
 def _render(graph: Source, fmt: str, save: Callable[[str, Content], int],
-            scratch: Callable[[], BinaryIO]):
+            scratch: Callable[[], BinaryIO], ntriples: list[bytes] | None = None):
     """Hand each file of the dump to `save(name, content)` (which returns its size in bytes), in
     the order they should be written: the VoID description, which points at the others, last.
 
     One pass over the canonical lines writes the Turtle body and the JSON-LD into `scratch()`
     files (memory, or nameless temporary files) before the first file is handed over, so what
     can be refused (an IRI JSON-LD cannot write, no dataset description) is refused before
-    anything is written. Returns the dataset statistics, or None."""
+    anything is written. `ntriples`: see `canonical`. Returns the dataset statistics, or None."""
     from .dataset import dataset_node, to_void
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     wanted = SURVEY_FILES if fmt == "all" else {fmt: SURVEY_FILES[fmt]}
-    lines = canonical(graph)
+    lines = canonical(graph, ntriples)
     with contextlib.ExitStack() as stack:
         turtle = _Turtle(stack.enter_context(scratch())) if "ttl" in wanted else None
         jsonld = jsonld_text = None
@@ -953,10 +962,12 @@ def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
 
 
 @without_gc()
-def stage_dump(graph: Source, folder: Path | str, fmt: str = "all") -> StagedDump:
+def stage_dump(graph: Source, folder: Path | str, fmt: str = "all",
+               ntriples: list[bytes] | None = None) -> StagedDump:
     """Write every file of the dump beside its place in `folder` (temporary names, fsynced), and
     replace nothing yet: `commit()` puts them in place, `discard()` removes them. A build writes
-    the dump while the READMEs are rendered and commits it once they are written."""
+    the dump while the READMEs are rendered and commits it once they are written. `ntriples`:
+    the Store's triples already written as N-Triples (see `canonical`)."""
     folder = Path(folder)
     made = not folder.exists()
     staged: list[Staged] = []
@@ -975,7 +986,7 @@ def stage_dump(graph: Source, folder: Path | str, fmt: str = "all") -> StagedDum
                              file=folder) from None
 
     try:
-        statistics = _render(graph, fmt, save, scratch)
+        statistics = _render(graph, fmt, save, scratch, ntriples)
     except BaseException:
         StagedDump(folder, staged, None, made).discard()
         raise

@@ -96,19 +96,87 @@ def add_triples(graph: Graph, triples) -> None:
 def load_store(paths) -> ox.Store:
     """Every Turtle file named (folders searched), in one in-memory Oxigraph store: what the build
     validates, queries and serializes (see docs/decisions/0012-fast-validation.md)."""
+    return _load(turtle_files(paths), None)
+
+
+NTRIPLES_BESIDE_LIMIT = 256 << 20  # bytes of Turtle: beyond, the N-Triples are not written
+
+
+def load_store_and_ntriples(paths) -> tuple[ox.Store, list[bytes] | None]:
+    """The store `load_store` loads, and its triples as N-Triples, written by a second thread
+    while the first loads the store (Oxigraph releases the GIL as it loads a file): what the dump
+    sorts (`export.canonical`), without reading the store back (docs/decisions/0020-dump-lines-
+    beside-the-load.md). Each file is loaded into a store of its own and dumped from it, so its
+    literals are written as the survey's store holds them (Oxigraph stores "01"^^xsd:integer as
+    "1"); a triple in two files is in two blobs. The N-Triples come in blobs of whole lines, one
+    per batch of files. None instead of them when the files hold more than NTRIPLES_BESIDE_LIMIT
+    bytes (the blobs, twice the Turtle's size, would be held beside the store) or the thread
+    could not write them all (the dump then reads the store)."""
+    blobs: list[bytes] = []
+    return _load(turtle_files(paths), blobs), blobs or None
+
+
+def _load(files: list[Path], blobs: list | None) -> ox.Store:
+    """The files in one store; with `blobs`, their N-Triples appended to it by a second thread
+    (emptied if that thread does not write them all)."""
     store = ox.Store()
-    for path, data, base in _read_ahead(turtle_files(paths)):
-        _parse_into(store, path, data, base)
+    todo: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    writer = None
+    if blobs is not None:
+        writer = threading.Thread(target=_write_ntriples, args=(files, todo, blobs, stop),
+                                  name="survey-kg n-triples", daemon=True)
+        writer.start()
+
+    def hand_over(items: list) -> None:
+        if not stop.is_set():  # (a thread that gave up takes no more files)
+            todo.put(items)
+
+    try:
+        for path, data, base in _read_ahead(files, hand_over=hand_over if writer else None):
+            _parse_into(store, path, data, base)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        if writer is not None:
+            todo.put(None)
+            writer.join()
     return store
 
 
-def _read_ahead(files: list[Path], batch: int = 128):
+def _write_ntriples(files: list[Path], todo: queue.Queue, blobs: list,
+                    stop: threading.Event) -> None:
+    """In the second thread: the N-Triples of each batch of files handed over (`_read_ahead`'s
+    batches), one blob per batch, until None; `blobs` is emptied if they are not all written."""
+    try:
+        if sum(path.stat().st_size for path in files) > NTRIPLES_BESIDE_LIMIT:
+            return stop.set()
+        while (items := todo.get()) is not None:
+            dumps = []
+            for path, data, base in items:
+                if base is None or stop.is_set():  # a file not read, or a load that failed
+                    return stop.set()
+                own = ox.Store()
+                own.load(data, format=ox.RdfFormat.TURTLE, base_iri=base)
+                dumps.append(own.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+            blobs.append(b"".join(dumps))
+    except BaseException:  # a file Oxigraph refuses (the loading names it), or no memory left
+        stop.set()
+    finally:
+        if stop.is_set():
+            blobs.clear()
+
+
+def _read_ahead(files: list[Path], batch: int = 128, hand_over=None):
     """(path, bytes, base IRI) of each file, in order, read by a thread ahead of the loading:
     Oxigraph releases the GIL while it loads a file, and the next files are read meanwhile (10k
     files: 0.3 s of reading off the load's path), a batch at a time (a thread handing over one
     file at a time waits for the GIL as long as it saves). An error reading a file is raised in
     its place, after the files before it were loaded, as reading them one by one would. The
-    thread has ended when this does (the build forks next)."""
+    thread has ended when this does (the build forks next). `hand_over(batch)` is called with
+    each batch (a list of those triples; one that could not be read has None as its base IRI and
+    the error in place of its bytes, and is the last) before its files are given."""
     batches: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
@@ -135,7 +203,10 @@ def _read_ahead(files: list[Path], batch: int = 128):
     reader.start()
     try:
         for _ in range(0, len(files), batch):
-            for path, data, base in batches.get():
+            items = batches.get()
+            if hand_over is not None:
+                hand_over(items)
+            for path, data, base in items:
                 if base is None:
                     raise data
                 yield path, data, base

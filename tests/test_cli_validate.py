@@ -187,6 +187,36 @@ def test_files_read_ahead_are_all_loaded_with_their_base_iris(tmp_path):
     assert not _read_ahead_threads()
 
 
+def _ntriples_threads() -> list:
+    return [t for t in threading.enumerate() if t.name == "survey-kg n-triples"]
+
+
+@pytest.mark.parametrize("bad", [3, 200])
+def test_a_bad_file_stops_the_ntriples_written_beside_the_load(tmp_path, bad):
+    """The thread writing N-Triples beside the load stops at the file the load stops at, which
+    is named; the thread has ended."""
+    for i in range(300):
+        (tmp_path / f"file-{i:03d}.ttl").write_bytes(
+            b"<http://a> <http://b> .\n" if i == bad else f"<http://a/{i}> <http://b> {i} .\n".encode())
+    with pytest.raises(InputError) as error:
+        load_module.load_store_and_ntriples([tmp_path])
+    assert f"file-{bad:03d}.ttl:1: not valid Turtle" in str(error.value)
+    assert not _ntriples_threads() and not _read_ahead_threads()
+
+
+def test_no_ntriples_beside_the_load_beyond_the_limit(tmp_path, monkeypatch):
+    """Beyond NTRIPLES_BESIDE_LIMIT bytes of Turtle the thread writes nothing (the blobs would be
+    held beside the store): the store is loaded all the same, and the dump will read it."""
+    for i in range(300):
+        (tmp_path / f"file-{i:03d}.ttl").write_bytes(f"<http://a/{i}> <http://b> {i} .\n".encode())
+    store, ntriples = load_module.load_store_and_ntriples([tmp_path])
+    assert ntriples and sum(blob.count(b"\n") for blob in ntriples) == len(store) == 300
+    monkeypatch.setattr(load_module, "NTRIPLES_BESIDE_LIMIT", 300 * 25)
+    store, ntriples = load_module.load_store_and_ntriples([tmp_path])
+    assert ntriples is None and len(store) == 300
+    assert not _ntriples_threads()
+
+
 def test_import_broken_markdown_exits_2(tmp_path):
     path = tmp_path / "page.md"
     path.write_text("### Video\n\n<details>\n<summary><b>T</b></summary>\n\n* **arXiv ID:** 2401.00001\n",

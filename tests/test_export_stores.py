@@ -10,7 +10,9 @@ keeps them as written, and its dump says so; see the last tests.)
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
 
 import pyoxigraph as ox
 import pytest
@@ -22,7 +24,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from survey_kg import export
 from survey_kg.dataset import statistics
 from survey_kg.errors import InputError
-from survey_kg.load import add_triples, load_files
+from survey_kg.load import add_triples, load_files, load_store, load_store_and_ntriples
 from survey_kg.namespaces import DATASET, PAPER, PERSON, SCHEMA, SKG, new_graph
 from survey_kg.query import to_store
 from survey_kg.synth import write_survey
@@ -269,3 +271,65 @@ def test_a_graph_term_rdf_does_not_allow_is_an_input_error():
     graph.add((URIRef("https://example.org/a b"), FOAF.name, Literal("x")))
     with pytest.raises(InputError, match="term RDF does not allow"):
         export.to_turtle(graph)
+
+
+def test_the_ntriples_written_beside_the_load_are_the_stores_canonical_lines(tmp_path):
+    """load_store_and_ntriples writes each file's triples as a store holding that file alone
+    dumps them: the dump sorts them (`canonical`) into the lines it would read from the store.
+    A triple in two files (normalized alike, too) is one line; blank nodes of two files stay
+    apart and get the store's canonical labels; literals are as the store holds them; relative
+    IRIs are on each file's base."""
+    (tmp_path / "a.ttl").write_text(
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        '<http://x/s> <http://x/p> "01"^^xsd:integer , "1.0"^^xsd:decimal , "text"@en .\n'
+        '<http://x/shared> <http://x/p> <http://x/o> .\n'
+        '<#here> <http://x/p> [ <http://x/q> "a" ] .\n'
+        '_:b <http://x/p> "b" .\n', encoding="utf-8")
+    (tmp_path / "b.ttl").write_text(
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        '<http://x/s> <http://x/p> "1"^^xsd:int , "+1"^^xsd:positiveInteger .\n'
+        '<http://x/shared> <http://x/p> <http://x/o> .\n'
+        '<#here> <http://x/p> [ <http://x/q> "a" ] .\n'
+        '_:b <http://x/p> "b" .\n', encoding="utf-8")
+    store, ntriples = load_store_and_ntriples([tmp_path])
+    assert ntriples and all(blob.endswith(b"\n") for blob in ntriples)
+    assert sum(blob.count(b"\n") for blob in ntriples) == len(store) + 2  # shared, and "1"
+    expected = export.canonical(store)
+    assert len(expected) == len(store) == 10
+    assert export.canonical(store, ntriples) == expected
+    assert ntriples == []  # each blob let go once read
+    assert b'<http://x/s> <http://x/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .' \
+        in expected
+
+
+def test_the_build_dumps_from_the_ntriples_written_beside_the_load(tmp_path, monkeypatch):
+    """With a forked child, the build hands it the N-Triples written while loading (and lets
+    them go here); the child sorts them into the dump, which is the one written from the store."""
+    from survey_kg import build as build_module
+    from survey_kg.resources import Survey
+
+    handed, used, parent = [], tmp_path / "used", os.getpid()
+    real_load, real_canonical = build_module.load_store_and_ntriples, export.canonical
+
+    def load(paths):
+        store, ntriples = real_load(paths)
+        handed.append((len(ntriples), ntriples))
+        return store, ntriples
+
+    def canonical(graph, ntriples=None):
+        if ntriples is not None:  # in the child, which writes the dump
+            with used.open("a") as out:
+                out.write(f"{os.getpid() != parent} {len(ntriples)} blobs\n")
+        return real_canonical(graph, ntriples)
+    monkeypatch.setattr(build_module, "load_store_and_ntriples", load)
+    monkeypatch.setattr(export, "canonical", canonical)
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    shutil.copytree(ROOT / "data", tmp_path / "survey" / "data")
+    result = build_module.build(Survey(tmp_path / "survey"))
+    [(blobs, ntriples)] = handed
+    assert blobs > 0 and ntriples == []  # the parent let them go
+    assert used.read_text() == f"True {blobs} blobs\n"
+    monkeypatch.setattr(export, "canonical", real_canonical)
+    store = load_store([tmp_path / "survey" / "data"])
+    assert export.render_dump(store)[0] == {
+        path.name: path.read_bytes() for path in result.dump.files}
