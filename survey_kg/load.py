@@ -175,8 +175,9 @@ def _read_ahead(files: list[Path], batch: int = 128, hand_over=None):
     file at a time waits for the GIL as long as it saves). An error reading a file is raised in
     its place, after the files before it were loaded, as reading them one by one would. The
     thread has ended when this does (the build forks next). `hand_over(batch)` is called with
-    each batch (a list of those triples; one that could not be read has None as its base IRI and
-    the error in place of its bytes, and is the last) before its files are given."""
+    each batch (a list of those (path, bytes, base IRI) items; a file that could not be read has
+    None as its base IRI and the error in place of its bytes, and is the batch's last) before
+    its files are given."""
     batches: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
