@@ -76,8 +76,8 @@ def test_build_runs_every_stage_on_one_graph(survey, fake_render, monkeypatch):
                         lambda paths: loads.append(real_load(paths)) or loads[-1])
     monkeypatch.setattr(build_module, "_validate_share", lambda graph, engine, shapes, parents: (
         validations.append((graph, parents)) or real_validate(graph, engine, shapes, parents)))
-    monkeypatch.setattr(build_module, "stage_dump",
-                        lambda graph, folder: dumps.append(graph) or real_dump(graph, folder))
+    monkeypatch.setattr(build_module, "stage_dump", lambda graph, folder, **kwargs: (
+        dumps.append(graph) or real_dump(graph, folder, **kwargs)))
     result = build(survey, on_stage=events.append)
 
     assert len(loads) == len(dumps) == len(fake_render) == 1
@@ -182,9 +182,9 @@ def test_a_readme_error_does_not_wait_for_the_dump(survey, monkeypatch):
     monkeypatch.setattr(build_module, "_cores", lambda: 2)
     real_stage_dump = build_module.stage_dump
 
-    def slow_stage_dump(graph, folder):
+    def slow_stage_dump(graph, folder, **kwargs):
         time.sleep(60)
-        return real_stage_dump(graph, folder)
+        return real_stage_dump(graph, folder, **kwargs)
 
     module = types.ModuleType("survey_kg.render")
 
@@ -282,8 +282,8 @@ def test_a_violation_in_either_share_stops_the_build_with_the_whole_report(
     monkeypatch.setitem(sys.modules, "survey_kg.render", module)
     real_stage = build_module.stage_dump
     marker = survey.root / "staged"
-    monkeypatch.setattr(build_module, "stage_dump", lambda graph, folder: (
-        marker.write_text("staged"), real_stage(graph, folder))[1])
+    monkeypatch.setattr(build_module, "stage_dump", lambda graph, folder, **kwargs: (
+        marker.write_text("staged"), real_stage(graph, folder, **kwargs))[1])
     with pytest.raises(BuildStopped) as caught:
         build(survey)
     reference = validate(load_store([survey.data]))
@@ -323,10 +323,10 @@ def test_a_child_that_dies_while_writing_the_dump_leaves_the_dump_to_the_parent(
     real_stage = build_module.stage_dump
     parent = os.getpid()
 
-    def dies(graph, folder):
+    def dies(graph, folder, **kwargs):
         if os.getpid() != parent and step == "stage":
             os.kill(os.getpid(), signal.SIGKILL)
-        staged = real_stage(graph, folder)
+        staged = real_stage(graph, folder, **kwargs)
         if os.getpid() != parent and step == "commit":
             staged.commit = lambda: os.kill(os.getpid(), signal.SIGKILL)
         return staged
