@@ -144,6 +144,14 @@ def _read_ahead_threads() -> list:
     return [t for t in threading.enumerate() if t.name == "survey-kg read-ahead"]
 
 
+def _numbered_files(folder, bad: int | None = None, content: bytes = b"") -> None:
+    """300 Turtle files of one triple each, file-000.ttl to file-299.ttl; file `bad` holds
+    `content` instead."""
+    for i in range(300):
+        (folder / f"file-{i:03d}.ttl").write_bytes(
+            content if i == bad else f"<http://a/{i}> <http://b> {i} .\n".encode())
+
+
 @pytest.mark.parametrize("bad,content,words", [
     (3, b"<http://a> <http://b> .\n", "file-003.ttl:1: not valid Turtle"),
     (200, b"<http://a> <http://b> .\n", "file-200.ttl:1: not valid Turtle"),
@@ -155,9 +163,7 @@ def test_files_read_ahead_load_in_order_and_the_first_bad_file_is_named(tmp_path
     """The files are read by a thread ahead of the loading, in batches: a bad file (a parse
     error, or one the reader refuses) is reported as reading them one by one would, with every
     file before it loaded and no file after it, and the reader thread has ended either way."""
-    for i in range(300):
-        (tmp_path / f"file-{i:03d}.ttl").write_bytes(
-            content if i == bad else f"<http://a/{i}> <http://b> {i} .\n".encode())
+    _numbered_files(tmp_path, bad, content)
     (tmp_path / f"file-{bad + 1:03d}.ttl").write_bytes(b"")  # the next is bad too: not named
     store = pyoxigraph.Store()
     loaded = []
@@ -195,9 +201,7 @@ def _ntriples_threads() -> list:
 def test_a_bad_file_stops_the_ntriples_written_beside_the_load(tmp_path, bad):
     """The thread writing N-Triples beside the load stops at the file the load stops at, which
     is named; the thread has ended."""
-    for i in range(300):
-        (tmp_path / f"file-{i:03d}.ttl").write_bytes(
-            b"<http://a> <http://b> .\n" if i == bad else f"<http://a/{i}> <http://b> {i} .\n".encode())
+    _numbered_files(tmp_path, bad, b"<http://a> <http://b> .\n")
     with pytest.raises(InputError) as error:
         load_module.load_store_and_ntriples([tmp_path])
     assert f"file-{bad:03d}.ttl:1: not valid Turtle" in str(error.value)
@@ -207,8 +211,7 @@ def test_a_bad_file_stops_the_ntriples_written_beside_the_load(tmp_path, bad):
 def test_no_ntriples_beside_the_load_beyond_the_limit(tmp_path, monkeypatch):
     """Beyond NTRIPLES_BESIDE_LIMIT bytes of Turtle the thread writes nothing (the blobs would be
     held beside the store): the store is loaded all the same, and the dump will read it."""
-    for i in range(300):
-        (tmp_path / f"file-{i:03d}.ttl").write_bytes(f"<http://a/{i}> <http://b> {i} .\n".encode())
+    _numbered_files(tmp_path)
     store, ntriples = load_module.load_store_and_ntriples([tmp_path])
     assert ntriples and sum(blob.count(b"\n") for blob in ntriples) == len(store) == 300
     monkeypatch.setattr(load_module, "NTRIPLES_BESIDE_LIMIT", 300 * 25)
