@@ -416,6 +416,31 @@ def test_templates_read_a_row_by_attribute_key_and_map():
     assert template.render(rows=rows) == "A \\*b\\*/A \\*b\\*/https://example.org/a/A \\*b\\*,C"
 
 
+def test_join_md_escapes_each_item_as_map_md_join_does():
+    import pyoxigraph as ox
+
+    from survey_kg.query import row_type
+
+    make = row_type(["paper", "name"])
+    rows = [make((ox.NamedNode("https://example.org/a"), ox.Literal(name)))
+            for name in ["A *b*", "C|D", "# E", "F\nG"]]
+    template = render.environment().from_string(
+        "{{ rows | join_md(', ', attribute='name') }}~"
+        "{{ rows | map(attribute='name') | map('md') | join(', ') }}~"
+        "{{ rows | map(attribute='name') | join_md }}~{{ [] | join_md(', ', attribute='name') }}")
+    joined, mapped, bare, empty = template.render(rows=rows).split("~")
+    assert joined == mapped == "A \\*b\\*, C\\|D, \\# E, F G"
+    assert bare == "A \\*b\\*C\\|D\\# EF G" and empty == ""
+
+
+def test_labels_read_as_attributes_and_as_items():
+    t = render.labels()["en"]
+    assert t.authors == t["authors"] and t.link_labels == t["link_labels"]
+    template = render.environment().from_string("{{ t.authors }}|{{ t['authors'] }}|"
+                                                "{{ t.link_labels.code }}")
+    assert template.render(t=t) == f"{t['authors']}|{t['authors']}|{t['link_labels']['code']}"
+
+
 @given(st.text(alphabet="ab\n", max_size=60), st.lists(st.integers(0, 60), max_size=8))
 @settings(max_examples=300, deadline=None)
 def test_tidying_in_chunks_is_tidying_the_whole_text(text, cuts):
