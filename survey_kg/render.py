@@ -113,11 +113,14 @@ def safe_url(value) -> str | None:
     return _safe_url(term_text(value))
 
 
+URL_UNSAFE = re.compile(r"[\x00-\x20\x7f]")  # a space or control character: never in a URL
+
+
 @lru_cache(maxsize=1 << 16)
 def _safe_url(value: str) -> str | None:
     # a link appears in both READMEs and in several sections: check and encode it once
     text = value.strip()
-    if not text or any(ord(c) < 33 or c == "\x7f" for c in text):
+    if not text or URL_UNSAFE.search(text):
         return None
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -296,7 +299,7 @@ def _join_md(items, separator: str = "", attribute: str | None = None) -> str:
     authors, `authors | join_md(", ", attribute="name")`, without a filter call per name."""
     if attribute is not None:
         items = [_get(item, attribute) for item in items]
-    return separator.join(map(md, items))
+    return separator.join([md(item) for item in items])
 
 
 def _local_name(value) -> Key:
