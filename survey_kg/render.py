@@ -294,6 +294,32 @@ def _group_by(rows, key) -> list:
     return list(groups.items())
 
 
+@jinja2.pass_context
+def _venue_year(context, row) -> str:
+    """A row's ?venue and ?year as the listing shows them: "CVPR 2024"; a venue whose ?venueKind
+    is a preprint server reads "arXiv preprint (2023)"; without ?year, "CVPR" and "arXiv
+    preprint"; without ?venue, the label for nothing. A filter, not a macro: it is called for
+    every paper (a macro call costs a frame and a buffer)."""
+    return _venue(context["t"], row, _get(row, "year"))
+
+
+@jinja2.pass_context
+def _venue_name(context, row) -> str:
+    """A row's ?venue without a year: "CVPR", or "arXiv preprint" for a preprint server."""
+    return _venue(context["t"], row, None)
+
+
+def _venue(t: dict, row, year) -> str:
+    venue = _get(row, "venue")
+    if venue is None:
+        return t["none"]
+    kind = _get(row, "venueKind")
+    preprint = kind is not None and _local_name(kind) == "PreprintServer"
+    if year is None:
+        return t["preprint"].format(venue=md(venue)) if preprint else md(venue)
+    return t["preprint_year" if preprint else "venue_year"].format(venue=md(venue), year=md(year))
+
+
 def _join_md(items, separator: str = "", attribute: str | None = None) -> str:
     """Jinja's `join` with each item (or each item's `attribute`) escaped by `md`: a paper's
     authors, `authors | join_md(", ", attribute="name")`, without a filter call per name."""
@@ -335,7 +361,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(md=md, html=html_text, mermaid=mermaid, link=_link, where=_where,
                        group_by=_group_by, join_md=_join_md, local_name=_local_name, key=_key,
-                       fill=_fill, int=_int, only_in=_only_in, only_in_html=_only_in_html)
+                       fill=_fill, int=_int, only_in=_only_in, only_in_html=_only_in_html,
+                       venue_year=_venue_year, venue_name=_venue_name)
     return env
 
 

@@ -433,6 +433,27 @@ def test_join_md_escapes_each_item_as_map_md_join_does():
     assert bare == "A \\*b\\*C\\|D\\# EF G" and empty == ""
 
 
+def test_venue_filters_read_kind_year_and_absence():
+    import pyoxigraph as ox
+
+    from survey_kg.query import row_type
+
+    make = row_type(["venue", "venueKind", "year"])
+    skg = "https://w3id.org/survey-kg/ontology#"
+    preprint, conference = ox.NamedNode(skg + "PreprintServer"), ox.NamedNode(skg + "Conference")
+    rows = [make((ox.Literal("arXiv"), preprint, ox.Literal("2023"))),
+            make((ox.Literal("arXiv"), preprint, None)),
+            make((ox.Literal("CVPR|W"), conference, ox.Literal("2024"))),
+            make((ox.Literal("NeurIPS"), None, None)),
+            make((None, conference, ox.Literal("2024")))]
+    template = render.environment().from_string(
+        "{% for row in rows %}{{ row | venue_year }}/{{ row | venue_name }}\n{% endfor %}")
+    assert template.render(rows=rows, t=render.labels()["en"]).splitlines() == [
+        "arXiv preprint (2023)/arXiv preprint", "arXiv preprint/arXiv preprint",
+        "CVPR\\|W 2024/CVPR\\|W", "NeurIPS/NeurIPS", "—/—"]
+    assert template.render(rows=rows[:1], t=render.labels()["zh"]) == "arXiv 预印本（2023）/arXiv 预印本\n"
+
+
 def test_labels_read_as_attributes_and_as_items():
     t = render.labels()["en"]
     assert t.authors == t["authors"] and t.link_labels == t["link_labels"]
