@@ -286,6 +286,12 @@ def _where(rows, key, value) -> list:
     return [row for row in rows if _get(row, key) == value]
 
 
+def _count_distinct(rows, key) -> int:
+    """How many different values of `key` the rows have (unbound counts as one value): what
+    `rows | map(attribute=key) | unique | list | length` counts, without a filter call a row."""
+    return len({_get(row, key) for row in rows})
+
+
 def _group_by(rows, key) -> list:
     """(value, rows) pairs in order of first appearance; rows keep their query order."""
     groups: dict = {}
@@ -360,9 +366,9 @@ def environment() -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(md=md, html=html_text, mermaid=mermaid, link=_link, where=_where,
-                       group_by=_group_by, join_md=_join_md, local_name=_local_name, key=_key,
-                       fill=_fill, int=_int, only_in=_only_in, only_in_html=_only_in_html,
-                       venue_year=_venue_year, venue_name=_venue_name)
+                       group_by=_group_by, count_distinct=_count_distinct, join_md=_join_md,
+                       local_name=_local_name, key=_key, fill=_fill, int=_int, only_in=_only_in,
+                       only_in_html=_only_in_html, venue_year=_venue_year, venue_name=_venue_name)
     return env
 
 

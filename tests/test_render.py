@@ -454,6 +454,20 @@ def test_venue_filters_read_kind_year_and_absence():
     assert template.render(rows=rows[:1], t=render.labels()["zh"]) == "arXiv 预印本（2023）/arXiv 预印本\n"
 
 
+def test_count_distinct_counts_as_map_unique_length_does():
+    import pyoxigraph as ox
+
+    from survey_kg.query import row_type
+
+    make = row_type(["paper", "person"])
+    a, b = ox.NamedNode("https://example.org/A"), ox.NamedNode("https://example.org/a")
+    rows = [make((a, a)), make((a, b)), make((b, None)), make((b, None))]
+    template = render.environment().from_string(
+        "{{ rows | count_distinct('paper') }} {{ rows | count_distinct('person') }} "
+        "{{ rows | map(attribute='person') | unique | list | length }} {{ [] | count_distinct('x') }}")
+    assert template.render(rows=rows) == "2 3 3 0"
+
+
 def test_labels_read_as_attributes_and_as_items():
     t = render.labels()["en"]
     assert t.authors == t["authors"] and t.link_labels == t["link_labels"]
