@@ -132,7 +132,7 @@ def _forks() -> bool:
     return _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
-PARENT_SHARE = 8  # the parent validates every 8th check before it renders (decision 0019)
+PARENT_SHARE = 5  # the parent validates every 5th check before it renders (decision 0019)
 
 
 def _in_parents_share(index: int, check: shacl.Check) -> bool:
