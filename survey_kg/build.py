@@ -46,8 +46,8 @@ from .dataset import Statistics
 from .errors import ValidationFailed
 from .export import Dump, StagedDump, default_folder, stage_dump, write_dump
 from .files import commit_all
-from .load import load_files, load_store, load_store_and_ntriples, shapes as load_shapes, \
-    turtle_files
+from .load import load_files, load_store, load_store_and_ntriples, release_ntriples, \
+    shapes as load_shapes, turtle_files
 from .resources import Survey
 from .validate import Report, compile_checks, report_of, validate
 
@@ -171,7 +171,7 @@ class _Checker:
 
     def __init__(self, graph, engine: str, folder: Path,
                  on_report: Callable[[Report, float], None] | None = None,
-                 ntriples: list[bytes] | None = None):
+                 ntriples: list | None = None):
         self.graph, self.engine, self.folder = graph, engine, folder
         self.on_report = on_report or (lambda report, seconds: None)  # once, when it is made
         self.shapes = load_shapes()
@@ -191,8 +191,7 @@ class _Checker:
                 ntriples))
             self.child.start()
             theirs.close()  # the child holds the only other end: when it ends, the pipe ends
-        if ntriples:
-            ntriples.clear()  # the child's copy is its own; here they would only take memory
+        release_ntriples(ntriples)  # the child's copy is its own; here they would take memory
 
     def validate_own_share(self) -> None:
         """Validate the parent's share and tell the child whether to stage the dump; raise
@@ -291,7 +290,7 @@ class _Checker:
 
 
 def _check(connection, parents_end, parent: int, graph, engine: str, shapes: Graph,
-           folder: Path, ntriples: list[bytes] | None = None) -> None:
+           folder: Path, ntriples: list | None = None) -> None:
     """In the child: validate the child's share; send the verdict (whether it conforms: a few
     bytes, which the parent reads while it renders); if it conforms and the parent says "go"
     (its share conforms too), stage the dump; send (findings or report, seconds validating,
@@ -348,7 +347,7 @@ def build(survey: Survey, on_stage: Callable[[Stage], None] | None = None,
     if plain:
         graph = load_files(files)
     elif _forks():
-        graph, ntriples = load_store_and_ntriples(files)
+        graph, ntriples = load_store_and_ntriples(files, spool=survey.root)
     else:
         graph = load_store(files)
     stages.end("load", f"{len(graph)} triples from {len(files)} files")

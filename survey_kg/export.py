@@ -76,15 +76,23 @@ def canonical(graph: Source, ntriples: list[bytes] | None = None) -> list[bytes]
     triples give the same list whatever their source, order or blank node labels.
 
     `ntriples`: the Store's triples already written as N-Triples, as
-    `load.load_store_and_ntriples` writes them while it loads (blobs of whole lines; a triple may
-    be in several): read instead of the Store, each blob let go once read (the list is emptied).
+    `load.load_store_and_ntriples` writes them while it loads (blobs of whole lines, or a file
+    of them; a triple may be in several): read instead of the Store, each blob let go once read
+    and a file closed (the list is emptied).
 
     Only "\\n" ends a line: Oxigraph escapes it (and "\\r") inside literals, and writes other line
     separators (U+2028, U+0085, form feed) as they are."""
     sink = _Lines()
     if ntriples is not None:
         while ntriples:
-            sink.write(ntriples.pop())
+            blob = ntriples.pop()
+            if isinstance(blob, bytes):
+                sink.write(blob)
+                continue
+            with blob:  # a file of them (a large survey's), closed and so removed once read
+                blob.seek(0)
+                while chunk := blob.read(64 << 20):
+                    sink.write(chunk)
         sink.lines.sort()
         sink.lines[:] = [line for line, _ in itertools.groupby(sink.lines)]  # once each
     elif isinstance(graph, ox.Store):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import queue
 import re
+import tempfile
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -99,24 +101,36 @@ def load_store(paths) -> ox.Store:
     return _load(turtle_files(paths), None)
 
 
-NTRIPLES_BESIDE_LIMIT = 256 << 20  # bytes of Turtle: beyond, the N-Triples are not written
+NTRIPLES_BESIDE_LIMIT = 256 << 20  # bytes of Turtle: beyond, the N-Triples go to a file (spool)
 
 
-def load_store_and_ntriples(paths) -> tuple[ox.Store, list[bytes] | None]:
+def load_store_and_ntriples(paths, spool: Path | None = None
+                            ) -> tuple[ox.Store, list[bytes | BinaryIO] | None]:
     """The store `load_store` loads, and its triples as N-Triples, written by a second thread
     while the first loads the store (Oxigraph releases the GIL as it loads a file): what the dump
     sorts (`export.canonical`), without reading the store back (docs/decisions/0020-dump-lines-
     beside-the-load.md). Each file is loaded into a store of its own and dumped from it, so its
     literals are written as the survey's store holds them (Oxigraph stores "01"^^xsd:integer as
     "1"); a triple in two files is in two blobs. The N-Triples come in blobs of whole lines, one
-    per batch of files. None instead of them when the files hold more than NTRIPLES_BESIDE_LIMIT
-    bytes (the blobs, twice the Turtle's size, would be held beside the store) or the thread
-    could not write them all (the dump then reads the store)."""
-    blobs: list[bytes] = []
-    return _load(turtle_files(paths), blobs), blobs or None
+    per batch of files. When the files hold more than NTRIPLES_BESIDE_LIMIT bytes, the blobs
+    (twice the Turtle's size) would be held in memory beside the store: they are written one
+    after the other to a nameless temporary file in the folder `spool` instead, and the list
+    holds that file, open (read it from its start; closing it removes it). None instead of them
+    when there is no `spool` then, or the thread could not write them all (the dump then reads
+    the store). `release_ntriples` lets them go."""
+    blobs: list = []
+    return _load(turtle_files(paths), blobs, spool), blobs or None
 
 
-def _load(files: list[Path], blobs: list | None) -> ox.Store:
+def release_ntriples(ntriples: list | None) -> None:
+    """Let the N-Triples of `load_store_and_ntriples` go: a file is closed (and so removed)."""
+    while ntriples:
+        blob = ntriples.pop()
+        if not isinstance(blob, bytes):
+            blob.close()
+
+
+def _load(files: list[Path], blobs: list | None, spool: Path | None = None) -> ox.Store:
     """The files in one store; with `blobs`, their N-Triples appended to it by a second thread
     (emptied if that thread does not write them all)."""
     store = ox.Store()
@@ -124,7 +138,7 @@ def _load(files: list[Path], blobs: list | None) -> ox.Store:
     stop = threading.Event()
     writer = None
     if blobs is not None:
-        writer = threading.Thread(target=_write_ntriples, args=(files, todo, blobs, stop),
+        writer = threading.Thread(target=_write_ntriples, args=(files, todo, blobs, stop, spool),
                                   name="survey-kg n-triples", daemon=True)
         writer.start()
 
@@ -146,12 +160,17 @@ def _load(files: list[Path], blobs: list | None) -> ox.Store:
 
 
 def _write_ntriples(files: list[Path], todo: queue.Queue, blobs: list,
-                    stop: threading.Event) -> None:
+                    stop: threading.Event, spool: Path | None = None) -> None:
     """In the second thread: the N-Triples of each batch of files handed over (`_read_ahead`'s
-    batches), one blob per batch, until None; `blobs` is emptied if they are not all written."""
+    batches), one blob per batch, until None, or all of them in one file in `spool` beyond
+    NTRIPLES_BESIDE_LIMIT; `blobs` is emptied if they are not all written."""
+    spill = None
     try:
         if sum(path.stat().st_size for path in files) > NTRIPLES_BESIDE_LIMIT:
-            return stop.set()
+            if spool is None:
+                return stop.set()
+            # nameless, beside the survey: not in /tmp, which may be memory
+            spill = tempfile.TemporaryFile(dir=spool)
         while (items := todo.get()) is not None:
             dumps = []
             for path, data, base in items:
@@ -160,12 +179,20 @@ def _write_ntriples(files: list[Path], todo: queue.Queue, blobs: list,
                 own = ox.Store()
                 own.load(data, format=ox.RdfFormat.TURTLE, base_iri=base)
                 dumps.append(own.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-            blobs.append(b"".join(dumps))
-    except BaseException:  # a file Oxigraph refuses (the loading names it), or no memory left
+            if spill is None:
+                blobs.append(b"".join(dumps))
+            else:
+                spill.write(b"".join(dumps))
+        if spill is not None:
+            spill.flush()
+            blobs.append(spill)
+    except BaseException:  # a file Oxigraph refuses (the loading names it), no memory or disk
         stop.set()
     finally:
         if stop.is_set():
             blobs.clear()
+            if spill is not None:
+                spill.close()
 
 
 def _read_ahead(files: list[Path], batch: int = 128, hand_over=None):

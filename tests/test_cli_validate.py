@@ -1,7 +1,9 @@
 """`survey-kg validate` and `survey-kg import` through click's CliRunner."""
 
+import contextlib
 import importlib
 import json
+import os
 import threading
 
 import pyoxigraph
@@ -9,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
+from survey_kg import export
 from survey_kg.cli import main
 from survey_kg.errors import InputError
 from survey_kg.load import load_files
@@ -208,16 +211,55 @@ def test_a_bad_file_stops_the_ntriples_written_beside_the_load(tmp_path, bad):
     assert not _ntriples_threads() and not _read_ahead_threads()
 
 
-def test_no_ntriples_beside_the_load_beyond_the_limit(tmp_path, monkeypatch):
-    """Beyond NTRIPLES_BESIDE_LIMIT bytes of Turtle the thread writes nothing (the blobs would be
-    held beside the store): the store is loaded all the same, and the dump will read it."""
-    _numbered_files(tmp_path)
-    store, ntriples = load_module.load_store_and_ntriples([tmp_path])
+def _open_in(folder) -> list[str]:
+    """The files this process holds open in `folder` (a nameless temporary file too)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}").startswith(str(folder)):
+                found.append(fd)
+    return found
+
+
+def test_ntriples_beyond_the_limit_go_to_a_file_in_the_spool(tmp_path, monkeypatch):
+    """Beyond NTRIPLES_BESIDE_LIMIT bytes of Turtle the blobs would be held beside the store:
+    without a spool folder the thread writes nothing (the dump will read the store); with one,
+    it writes them to one nameless file there, which the dump reads and closes (and so removes).
+    The store is loaded all the same."""
+    data, spool = tmp_path / "data", tmp_path / "spool"
+    data.mkdir()
+    spool.mkdir()
+    _numbered_files(data)
+    store, ntriples = load_module.load_store_and_ntriples([data], spool=spool)
     assert ntriples and sum(blob.count(b"\n") for blob in ntriples) == len(store) == 300
     monkeypatch.setattr(load_module, "NTRIPLES_BESIDE_LIMIT", 300 * 25)
-    store, ntriples = load_module.load_store_and_ntriples([tmp_path])
+    store, ntriples = load_module.load_store_and_ntriples([data])
     assert ntriples is None and len(store) == 300
+    store, ntriples = load_module.load_store_and_ntriples([data], spool=spool)
+    [spilled] = ntriples
+    assert not isinstance(spilled, bytes) and len(store) == 300
+    assert list(spool.iterdir()) == [] and len(_open_in(spool)) == 1  # nameless, open
+    assert export.canonical(store, ntriples) == export.canonical(store)
+    assert ntriples == [] and spilled.closed and _open_in(spool) == []
+    store, ntriples = load_module.load_store_and_ntriples([data], spool=spool)
+    load_module.release_ntriples(ntriples)
+    assert ntriples == [] and _open_in(spool) == []
     assert not _ntriples_threads()
+
+
+@pytest.mark.parametrize("bad", [3, 200])
+def test_a_bad_file_stops_the_ntriples_spilled_to_a_file(tmp_path, monkeypatch, bad):
+    """Loading stops at a bad file while the N-Triples go to a file: the file is closed (and so
+    removed) and the thread has ended."""
+    data, spool = tmp_path / "data", tmp_path / "spool"
+    data.mkdir()
+    spool.mkdir()
+    _numbered_files(data, bad, b"<http://a> <http://b> .\n")
+    monkeypatch.setattr(load_module, "NTRIPLES_BESIDE_LIMIT", 300 * 25)
+    with pytest.raises(InputError) as error:
+        load_module.load_store_and_ntriples([data], spool=spool)
+    assert f"file-{bad:03d}.ttl:1: not valid Turtle" in str(error.value)
+    assert not _ntriples_threads() and _open_in(spool) == [] and list(spool.iterdir()) == []
 
 
 def test_import_broken_markdown_exits_2(tmp_path):

@@ -9,6 +9,7 @@ keeps them as written, and its dump says so; see the last tests.)
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -302,6 +303,36 @@ def test_the_ntriples_written_beside_the_load_are_the_stores_canonical_lines(tmp
         in expected
 
 
+def test_the_build_dumps_from_the_ntriples_spilled_to_a_file(tmp_path, monkeypatch):
+    """Beyond the limit, the build's N-Triples go to a nameless file in the survey's folder; the
+    child reads it into the dump, which is the one written from the store, and nothing is left
+    in the folder."""
+    from survey_kg import build as build_module
+    from survey_kg.resources import Survey
+
+    load_module = importlib.import_module("survey_kg.load")
+    used, parent, real_canonical = tmp_path / "used", os.getpid(), export.canonical
+
+    def canonical(graph, ntriples=None):
+        if ntriples is not None:  # in the child, which writes the dump
+            with used.open("a") as out:
+                out.write(f"{os.getpid() != parent} "
+                          f"{[isinstance(blob, bytes) for blob in ntriples]}\n")
+        return real_canonical(graph, ntriples)
+    monkeypatch.setattr(load_module, "NTRIPLES_BESIDE_LIMIT", 1)
+    monkeypatch.setattr(export, "canonical", canonical)
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    survey = tmp_path / "survey"
+    shutil.copytree(ROOT / "data", survey / "data")
+    result = build_module.build(Survey(survey))
+    assert used.read_text() == "True [False]\n"  # one file, read in the child
+    monkeypatch.setattr(export, "canonical", real_canonical)
+    store = load_store([survey / "data"])
+    assert export.render_dump(store)[0] == {
+        path.name: path.read_bytes() for path in result.dump.files}
+    assert sorted(path.name for path in survey.iterdir()) == ["data", "dist"]
+
+
 def test_the_build_dumps_from_the_ntriples_written_beside_the_load(tmp_path, monkeypatch):
     """With a forked child, the build hands it the N-Triples written while loading (and lets
     them go here); the child sorts them into the dump, which is the one written from the store."""
@@ -311,8 +342,8 @@ def test_the_build_dumps_from_the_ntriples_written_beside_the_load(tmp_path, mon
     handed, used, parent = [], tmp_path / "used", os.getpid()
     real_load, real_canonical = build_module.load_store_and_ntriples, export.canonical
 
-    def load(paths):
-        store, ntriples = real_load(paths)
+    def load(paths, **kwargs):
+        store, ntriples = real_load(paths, **kwargs)
         handed.append((len(ntriples), ntriples))
         return store, ntriples
 
