@@ -13,7 +13,8 @@ dump beside its files, while the READMEs are rendered here, each streamed to a t
 beside it (a README of a large survey is not held in memory whole): the longest stages overlap.
 A share of the checks runs here before the rendering, so that both processes end about together
 (docs/decisions/0019-validation-in-two-shares.md). The dump's lines are written as N-Triples by a
-second thread while the store loads, and the child sorts them instead of reading the store back
+second thread while the store loads (in memory, or for a large survey in a nameless file in its
+folder), and the child sorts them instead of reading the store back
 (docs/decisions/0020-dump-lines-beside-the-load.md).
 Nothing is put in place before the report says the graph conforms; the READMEs are renamed into
 place once the dump is ready, and the dump files after them; what was not put in place is
