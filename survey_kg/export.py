@@ -70,7 +70,7 @@ class _Lines:
         pass
 
 
-def canonical(graph: Source, ntriples: list[bytes] | None = None) -> list[bytes]:
+def canonical(graph: Source, ntriples: list | None = None) -> list[bytes]:
     """The graph's triples in canonical form: N-Triples lines (without their newline) as Oxigraph
     writes them, blank nodes labelled by RDFC-1.0 (`_:c14n0`, ...), sorted as bytes. The same
     triples give the same list whatever their source, order or blank node labels.
@@ -860,7 +860,7 @@ def default_folder(survey) -> Path:
 
 
 def _render(graph: Source, fmt: str, save: Callable[[str, Content], int],
-            scratch: Callable[[], BinaryIO], ntriples: list[bytes] | None = None):
+            scratch: Callable[[], BinaryIO], ntriples: list | None = None):
     """Hand each file of the dump to `save(name, content)` (which returns its size in bytes), in
     the order they should be written: the VoID description, which points at the others, last.
 
@@ -971,7 +971,7 @@ def write_dump(graph: Source, folder: Path | str, fmt: str = "all") -> Dump:
 
 @without_gc()
 def stage_dump(graph: Source, folder: Path | str, fmt: str = "all",
-               ntriples: list[bytes] | None = None) -> StagedDump:
+               ntriples: list | None = None) -> StagedDump:
     """Write every file of the dump beside its place in `folder` (temporary names, fsynced), and
     replace nothing yet: `commit()` puts them in place, `discard()` removes them. A build writes
     the dump while the READMEs are rendered and commits it once they are written. `ntriples`:
