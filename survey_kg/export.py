@@ -29,6 +29,7 @@ from rdflib import Graph
 
 from .errors import InputError
 from .files import Staged, commit_all, read_text, stage_write
+from .load import read_ntriples
 from .namespaces import PREFIXES
 from .query import _ox_term, without_gc
 from .resources import bundled, ontology_path, shapes_path
@@ -84,15 +85,8 @@ def canonical(graph: Source, ntriples: list | None = None) -> list[bytes]:
     separators (U+2028, U+0085, form feed) as they are."""
     sink = _Lines()
     if ntriples is not None:
-        while ntriples:
-            blob = ntriples.pop()
-            if isinstance(blob, bytes):
-                sink.write(blob)
-                continue
-            with blob:  # a file of them (a large survey's), closed and so removed once read
-                blob.seek(0)
-                while chunk := blob.read(64 << 20):
-                    sink.write(chunk)
+        for piece in read_ntriples(ntriples):
+            sink.write(piece)
         sink.lines.sort()
         sink.lines[:] = [line for line, _ in itertools.groupby(sink.lines)]  # once each
     elif isinstance(graph, ox.Store):

@@ -7,7 +7,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -122,8 +122,23 @@ def load_store_and_ntriples(paths, spool: Path | None = None
     return _load(turtle_files(paths), blobs, spool), blobs or None
 
 
+def read_ntriples(ntriples: list) -> Iterator[bytes]:
+    """The N-Triples of `load_store_and_ntriples` in pieces (a line may span two), each blob let
+    go once read and a file closed (and so removed) once read: the list is emptied."""
+    while ntriples:
+        blob = ntriples.pop()
+        if isinstance(blob, bytes):
+            yield blob
+            continue
+        with blob:
+            blob.seek(0)
+            while chunk := blob.read(64 << 20):
+                yield chunk
+
+
 def release_ntriples(ntriples: list | None) -> None:
-    """Let the N-Triples of `load_store_and_ntriples` go: a file is closed (and so removed)."""
+    """Let the N-Triples of `load_store_and_ntriples` go unread: a file is closed (and so
+    removed)."""
     while ntriples:
         blob = ntriples.pop()
         if not isinstance(blob, bytes):
@@ -179,10 +194,7 @@ def _write_ntriples(files: list[Path], todo: queue.Queue, blobs: list,
                 own = ox.Store()
                 own.load(data, format=ox.RdfFormat.TURTLE, base_iri=base)
                 dumps.append(own.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-            if spill is None:
-                blobs.append(b"".join(dumps))
-            else:
-                spill.write(b"".join(dumps))
+            (blobs.append if spill is None else spill.write)(b"".join(dumps))
         if spill is not None:
             spill.flush()
             blobs.append(spill)
