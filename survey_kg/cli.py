@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .allocator import restart_under_mimalloc
 from .errors import SurveyKGError
 
 
@@ -375,7 +376,9 @@ def entry() -> None:
     """The `survey-kg` console script: `main`, then an exit that leaves the memory to the operating
     system. A command puts what it need not free (a survey's in-memory store) in ctx.obj["keep"]:
     freeing a million triples object by object takes half a second, at 100,000 papers seconds.
-    Output is flushed first; the exit code is main's."""
+    Output is flushed first; the exit code is main's. It first starts itself again under
+    mimalloc (survey_kg.allocator), where it can."""
+    restart_under_mimalloc()
     obj: dict = {"keep": []}  # held here: freed with click's context, it would free the store
     try:
         main(obj=obj)

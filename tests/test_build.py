@@ -465,6 +465,7 @@ def test_what_a_command_keeps_is_still_alive_when_the_console_script_exits(monke
         raise SystemExit(0)
 
     monkeypatch.setattr(cli, "main", command)
+    monkeypatch.setattr(cli, "restart_under_mimalloc", lambda: None)  # not pytest's process
     cli.entry()
     assert alive_at_exit == [(True, 0)]
 

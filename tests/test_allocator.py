@@ -1,0 +1,81 @@
+"""The survey-kg command starts itself again under mimalloc (survey_kg/allocator.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from survey_kg import __version__, allocator
+from survey_kg.allocator import ENV, mimalloc_library, restart_args
+
+LIBRARY = "/site/cmeel.prefix/lib/libmimalloc.so"
+
+
+def test_the_restart_keeps_the_interpreter_arguments_and_environment():
+    program, args, env = restart_args({"HOME": "/home/me"}, ["python", "/venv/bin/survey-kg",
+                                                           "--root", "s", "build"],
+                                      "/venv/bin/python", platform="linux", library=LIBRARY)
+    assert program == "/venv/bin/python"
+    assert args == ["/venv/bin/python", "/venv/bin/survey-kg", "--root", "s", "build"]
+    assert env == {"HOME": "/home/me", "LD_PRELOAD": LIBRARY, ENV: "mimalloc"}
+
+
+def test_the_restart_puts_mimalloc_before_what_was_preloaded():
+    _, _, env = restart_args({"LD_PRELOAD": "/lib/other.so"}, ["python", "-m", "survey_kg.cli"],
+                             "/usr/bin/python3", platform="linux", library=LIBRARY)
+    assert env["LD_PRELOAD"] == f"{LIBRARY}:/lib/other.so"
+
+
+@pytest.mark.parametrize("environ, platform, executable", [
+    ({ENV: "mimalloc"}, "linux", "/usr/bin/python3"),  # restarted already: no third start
+    ({ENV: "system"}, "linux", "/usr/bin/python3"),  # the user's choice
+    ({}, "darwin", "/usr/bin/python3"),  # no LD_PRELOAD there
+    ({}, "linux", ""),  # an embedded interpreter: nothing to start again
+])
+def test_no_restart(environ, platform, executable):
+    assert restart_args(environ, ["python", "-m", "survey_kg.cli"], executable,
+                        platform=platform, library=LIBRARY) is None
+
+
+def test_no_restart_without_the_library(monkeypatch):
+    monkeypatch.setattr(allocator, "mimalloc_library", lambda: None)
+    assert restart_args({}, ["python", "-m", "survey_kg.cli"], "/usr/bin/python3",
+                        platform="linux") is None
+
+
+def test_the_library_is_found_where_cmeel_installs_it(tmp_path):
+    site = tmp_path / "site-packages"
+    assert mimalloc_library([str(tmp_path), str(site)]) is None
+    (site / "cmeel.prefix" / "lib").mkdir(parents=True)
+    (site / "cmeel.prefix" / "lib" / "libmimalloc.so").write_bytes(b"")
+    assert mimalloc_library([str(tmp_path), str(site)]) == \
+        str(site / "cmeel.prefix" / "lib" / "libmimalloc.so")
+
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    with open("/proc/self/maps") as maps:
+        print("mimalloc" if "libmimalloc" in maps.read() else "system", file=sys.stderr)
+    sys.argv = ["survey-kg", "--version"]
+    from survey_kg.cli import entry
+    entry()
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or mimalloc_library() is None,
+                    reason="mimalloc is preloaded on Linux, from the cmeel-mimalloc wheel")
+@pytest.mark.parametrize("choice, started", [(None, ["system", "mimalloc"]),
+                                             ("system", ["system"])])
+def test_the_command_runs_again_with_mimalloc_loaded(choice, started):
+    env = {name: value for name, value in os.environ.items() if name != ENV}
+    if choice:
+        env[ENV] = choice
+    run = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.split() == started  # the allocator of each start, in order
+    assert run.stdout == f"survey-kg, version {__version__}\n"  # the command ran once, in the last start
