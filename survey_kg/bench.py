@@ -544,9 +544,25 @@ def _meta(repeat: int, seed: int, timeout: float, budget: float, references: boo
         except PackageNotFoundError:  # optional engines: listed when installed
             pass
     return {"python": platform.python_version(), "machine": platform.machine(),
-            "cpus": os.cpu_count(), "versions": versions, "repeat": repeat, "seed": seed,
+            "cpus": os.cpu_count(), "versions": versions, "allocator": _allocator(),
+            "repeat": repeat, "seed": seed,
             "timeout_s": timeout, "budget_s": budget, "references": references,
             "date": time.strftime("%Y-%m-%d")}
+
+
+def _allocator() -> str:
+    """The allocator the survey-kg commands run under (docs/decisions/0021-mimalloc.md)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .allocator import ENV, restart_args
+
+    if os.environ.get(ENV) != "mimalloc" and \
+            restart_args(dict(os.environ), [sys.executable], sys.executable) is None:
+        return "the C library's malloc"
+    try:
+        return f"mimalloc (cmeel-mimalloc {version('cmeel-mimalloc')})"
+    except PackageNotFoundError:  # the library found on the path without its package's metadata
+        return "mimalloc"
 
 
 def _survey_json(survey: BenchSurvey) -> dict:
@@ -601,6 +617,7 @@ def to_markdown(report: dict) -> str:
     lines = ["# survey-kg benchmark", "",
              f"Python {meta['python']} on {meta['machine']} ({meta['cpus']} CPUs); "
              + ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+             + (f"; survey-kg commands under {meta['allocator']}" if "allocator" in meta else "")
              + f"; median of {meta['repeat']} run(s), each in a fresh process (n=k: a stage "
              f"stopped after k runs that took over {meta['budget_s']:.0f} s in all); "
              f"seed {meta['seed']}; {meta['date']}.", "",

@@ -8,7 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from survey_kg import bench
+from survey_kg import allocator, bench
+from survey_kg.allocator import ENV
 from survey_kg.query import list_queries
 from survey_kg.resources import Survey
 
@@ -110,3 +111,15 @@ def test_the_table_says_how_to_reproduce_it_with_the_options_used(quick):
                     f"--seed {meta['seed']} --timeout {meta['timeout_s']:g} "
                     f"--budget {meta['budget_s']:g} --no-references`")
     assert meta["references"] is False  # --quick leaves the reference engines out
+
+
+def test_the_table_says_which_allocator_the_commands_ran_under(quick, monkeypatch):
+    _, report, table = quick
+    assert f"; survey-kg commands under {report['meta']['allocator']}; " in table
+    monkeypatch.setenv(ENV, "system")
+    assert bench._allocator() == "the C library's malloc"
+    monkeypatch.setenv(ENV, "mimalloc")  # the benchmark itself run by a restarted command
+    assert bench._allocator().startswith("mimalloc")
+    monkeypatch.delenv(ENV)
+    monkeypatch.setattr(allocator, "mimalloc_library", lambda: None)
+    assert bench._allocator() == "the C library's malloc"
