@@ -5,12 +5,10 @@
     >>> graph = survey_kg.load("path/to/survey")
 """
 
-__version__ = "0.1.0"
+import sys
+import types
 
-# The submodule survey_kg.load is imported before the function of the same name is defined: the
-# import system sets the package attribute only when a submodule is first loaded, so later imports
-# of survey_kg.load (the module) leave survey_kg.load (the function below) in place.
-from . import load as _load_module  # noqa: E402,F401
+__version__ = "0.1.0"
 
 
 def load(root=None):
@@ -19,7 +17,25 @@ def load(root=None):
     With no argument, the survey that ships with survey-kg (in an installed wheel it is packaged
     with the ontology and queries), whatever the current directory; with `root`, the survey in that
     folder (the folder holding data/)."""
+    from .load import load_files
     from .resources import Survey, bundled, find_survey
 
     survey = find_survey(explicit=root) if root is not None else Survey(bundled("data").parent)
-    return _load_module.load_files([survey.data])
+    return load_files([survey.data])
+
+
+class _Package(types.ModuleType):
+    """`survey_kg.load` is the function above and the name of a submodule (survey_kg/load.py).
+    The import system sets a package's attribute to each submodule it loads, which would put the
+    module in the function's place: the package refuses that one assignment (the module is in
+    sys.modules, where `from survey_kg.load import ...` finds it). So `import survey_kg` need not
+    load the submodule (rdflib, pyoxigraph) first: the command starts quickly, and starts again
+    quickly under mimalloc (survey_kg/allocator.py)."""
+
+    def __setattr__(self, name, value):
+        if name == "load" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

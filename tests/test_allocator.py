@@ -79,3 +79,30 @@ def test_the_command_runs_again_with_mimalloc_loaded(choice, started):
     assert run.returncode == 0, run.stderr
     assert run.stderr.split() == started  # the allocator of each start, in order
     assert run.stdout == f"survey-kg, version {__version__}\n"  # the command ran once, in the last start
+
+
+def test_the_command_starts_again_before_it_imports_the_graph_libraries():
+    """What the first start imports is wasted: the console script's module loads neither rdflib
+    nor pyoxigraph (`import survey_kg` does not load survey_kg.load)."""
+    code = ("import sys, survey_kg.cli; "
+            "print(sorted(m for m in ('rdflib', 'pyoxigraph', 'jinja2') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "[]\n"
+
+
+def test_survey_kg_load_stays_the_function_once_its_submodule_is_imported():
+    code = textwrap.dedent("""
+        import importlib, types, survey_kg
+        module = importlib.import_module("survey_kg.load")  # sets the package's attribute
+        import survey_kg.build  # imports it again, from inside the package
+        from survey_kg.load import load_files
+        assert isinstance(module, types.ModuleType) and module.load_files is load_files
+        assert survey_kg.load.__module__ == "survey_kg" and callable(survey_kg.load)
+        print(len(survey_kg.load()))
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 1000  # the shipped survey's triples
