@@ -56,4 +56,3 @@ def restart_under_mimalloc() -> None:
         os.execve(*args)
     except OSError:
         pass  # the interpreter cannot be started again (a sandbox): the C library's malloc
-

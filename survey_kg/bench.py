@@ -556,8 +556,9 @@ def _allocator() -> str:
 
     from .allocator import ENV, restart_args
 
-    if os.environ.get(ENV) != "mimalloc" and \
-            restart_args(dict(os.environ), [sys.executable], sys.executable) is None:
+    restarted = os.environ.get(ENV) == "mimalloc" and "libmimalloc" in os.environ.get(
+        "LD_PRELOAD", "")  # the benchmark run by a restarted command: its own are too
+    if not restarted and restart_args(dict(os.environ), [sys.executable], sys.executable) is None:
         return "the C library's malloc"
     try:
         return f"mimalloc (cmeel-mimalloc {version('cmeel-mimalloc')})"

@@ -118,7 +118,10 @@ def test_the_table_says_which_allocator_the_commands_ran_under(quick, monkeypatc
     assert f"; survey-kg commands under {report['meta']['allocator']}; " in table
     monkeypatch.setenv(ENV, "system")
     assert bench._allocator() == "the C library's malloc"
-    monkeypatch.setenv(ENV, "mimalloc")  # the benchmark itself run by a restarted command
+    monkeypatch.setenv(ENV, "mimalloc")  # set by hand: nothing restarts, nothing is preloaded
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    assert bench._allocator() == "the C library's malloc"
+    monkeypatch.setenv("LD_PRELOAD", "/site/cmeel.prefix/lib/libmimalloc.so")  # a restarted one
     assert bench._allocator().startswith("mimalloc")
     monkeypatch.delenv(ENV)
     monkeypatch.setattr(allocator, "mimalloc_library", lambda: None)
