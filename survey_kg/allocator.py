@@ -21,10 +21,14 @@ LIBRARY = os.path.join("cmeel.prefix", "lib", "libmimalloc.so")  # where cmeel-m
 
 
 def mimalloc_library(paths: list[str] | None = None) -> str | None:
-    """The mimalloc shared library of the cmeel-mimalloc wheel installed on `paths` (default:
-    sys.path), or None."""
+    """The mimalloc shared library of the cmeel-mimalloc wheel installed in a site-packages
+    folder on `paths` (default: sys.path), or None. Only there: a library preloaded into the
+    command must not come from the current folder (`python -m` puts it on sys.path) or from a
+    script's."""
     for folder in sys.path if paths is None else paths:
-        candidate = os.path.join(folder or os.curdir, LIBRARY)
+        if os.path.basename(folder) not in ("site-packages", "dist-packages"):
+            continue
+        candidate = os.path.join(folder, LIBRARY)
         if os.path.isfile(candidate):
             return os.path.abspath(candidate)
     return None

@@ -50,10 +50,20 @@ def test_no_restart_without_the_library(monkeypatch):
 def test_the_library_is_found_where_cmeel_installs_it(tmp_path):
     site = tmp_path / "site-packages"
     assert mimalloc_library([str(tmp_path), str(site)]) is None
-    (site / "cmeel.prefix" / "lib").mkdir(parents=True)
-    (site / "cmeel.prefix" / "lib" / "libmimalloc.so").write_bytes(b"")
-    assert mimalloc_library([str(tmp_path), str(site)]) == \
+    for folder in (tmp_path, site):
+        (folder / "cmeel.prefix" / "lib").mkdir(parents=True)
+        (folder / "cmeel.prefix" / "lib" / "libmimalloc.so").write_bytes(b"")
+    assert mimalloc_library([str(tmp_path), "", str(site)]) == \
         str(site / "cmeel.prefix" / "lib" / "libmimalloc.so")
+
+
+def test_a_library_in_the_current_folder_is_never_preloaded(tmp_path, monkeypatch):
+    """`python -m survey_kg.cli` puts the current folder on sys.path: a survey folder holding a
+    cmeel.prefix/lib/libmimalloc.so of its own must not get it preloaded into the command."""
+    (tmp_path / "cmeel.prefix" / "lib").mkdir(parents=True)
+    (tmp_path / "cmeel.prefix" / "lib" / "libmimalloc.so").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    assert mimalloc_library(["", str(tmp_path), os.curdir]) is None
 
 
 SCRIPT = textwrap.dedent("""
