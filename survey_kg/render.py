@@ -32,6 +32,7 @@ import html
 import itertools
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -620,26 +621,37 @@ def _read_exact(path: Path) -> str:
         raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
 
 
-def _readmes(graph: Graph | ox.Store, survey: Survey) -> Iterator[tuple[Path, Callable]]:
+def _readmes(graph: Graph | ox.Store, survey: Survey,
+             cache: dict | None = None) -> Iterator[tuple[Path, Callable]]:
     """(path, generate) for each README of the survey that exists, from the survey's rdflib graph
     or Oxigraph store: `generate(text)` cuts the README's current text at its markers (raising
     for a bad marker) and returns the regenerated README in pieces, each section rendered as
-    the pieces are read. A language's rows are let go when the next README is asked for."""
-    cache: dict = {}
+    the pieces are read. A language's rows of a query are let go once the README's last section
+    that reads them is written, and all its rows when the next README is asked for (a large
+    survey's rows take gigabytes). `cache` holds the rows, by (query, language)."""
+    cache = {} if cache is None else cache
     known = sections()
     store = graph if isinstance(graph, ox.Store) else to_store(graph)
     for lang in languages():
         path = survey.readme(lang)
         if not path.is_file():
             continue
+        readers: Counter = Counter()  # query -> sections of this README still to read its rows
 
-        def body(name: str, lang=lang) -> Iterator[str]:
+        def body(name: str, lang=lang, readers=readers) -> Iterator[str]:
             yield "\n"
             yield from section_text(store, survey, known[name], lang, cache)
             yield "\n"
+            for query in known[name].queries.values():
+                readers[query] -= 1
+                if readers[query] == 0:
+                    cache.pop((query, lang), None)
 
-        def generate(text: str, path=path, body=body) -> Iterator[str]:
-            return assemble(readme_parts(text, file=path, known=set(known)), body)
+        def generate(text: str, path=path, body=body, readers=readers) -> Iterator[str]:
+            parts = readme_parts(text, file=path, known=set(known))
+            readers.update(query for part in parts if not isinstance(part, str)
+                           for query in known[part[0]].queries.values())
+            return assemble(parts, body)
         yield path, generate
         for key in [key for key in cache if key[1] == lang]:
             del cache[key]

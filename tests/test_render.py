@@ -334,6 +334,42 @@ def test_a_section_is_a_template_naming_its_queries(templates, hostile_graph):
     assert out == {"year_list": "- 2022: 1\n- 2023: 2\n- 2024: 2\n"}
 
 
+def test_a_languages_rows_are_let_go_after_the_last_section_reading_them(templates, tmp_path,
+                                                                          hostile_graph):
+    """A query runs once for both READMEs; its rows for a README's language are dropped once
+    the last section of that README that reads them is written, not at the end of the README."""
+    for name in ("points_a", "points_b"):
+        (templates / f"{name}.md.j2").write_text(
+            "{#- survey-kg section\nquery points: paper_key_points\n-#}\n"
+            "{{ points | length }}", encoding="utf-8")
+    (templates / "years.md.j2").write_text(
+        "{#- survey-kg section\nquery years: papers_per_year\n-#}\nyears", encoding="utf-8")
+    markers = "".join(f"<!-- BEGIN survey-kg:{name} -->\n<!-- END survey-kg:{name} -->\n"
+                      for name in ("points_a", "points_b", "years"))
+    (tmp_path / "README.md").write_text(markers, encoding="utf-8")
+    (tmp_path / "README_zh.md").write_text(markers, encoding="utf-8")
+    runs = []
+    real = render.solutions
+
+    def solutions(store, query, bindings):
+        runs.append(query.name)
+        return real(store, query, bindings)
+    cache: dict = {}
+    seen = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "solutions", solutions)
+        for path, generate in render._readmes(hostile_graph, Survey(tmp_path), cache):
+            lang = "en" if path.name == "README.md" else "zh"
+            for piece in generate(path.read_text(encoding="utf-8")):
+                seen.setdefault((lang, piece), sorted(cache))
+    counts = [piece for lang, piece in seen if piece.strip().isdigit()]
+    assert counts and all(int(count) > 0 for count in counts)  # both sections had the rows
+    assert runs.count("paper_key_points") == 1  # one run for both sections and both READMEs
+    assert ("paper_key_points", "en") not in seen[("en", "years")]  # let go before "years"
+    assert ("paper_key_points", "zh") in seen[("en", "years")]  # kept for the Chinese README
+    assert ("paper_key_points", "zh") not in seen[("zh", "years")]
+
+
 def test_a_value_printed_without_an_escaping_filter_is_refused(templates, hostile_graph):
     (templates / "raw.md.j2").write_text(
         "{#- survey-kg section\nquery rows: summary\n-#}\n{% for row in rows %}{{ row.title }}{% endfor %}",
