@@ -6,11 +6,8 @@ a README or a dump touches; with mimalloc a 10,000-paper build takes about a ten
 process's allocator is fixed when it starts (the dynamic loader preloads it, LD_PRELOAD), so the
 command starts itself again, once, with the library preloaded, before it reads anything: the
 same interpreter, the same arguments (`sys.orig_argv`), the same environment plus LD_PRELOAD and
-SURVEY_KG_ALLOCATOR=mimalloc (which also stops it starting a third time), and
-MIMALLOC_PURGE_DELAY=-1 unless that is set: mimalloc keeps the memory a process frees for the
-process to use again, instead of giving it back to the kernel a second later and faulting it in
-afresh (a 100,000-paper build: 153 -> 135 s). The library comes from the cmeel-mimalloc wheel, on
-Linux. Elsewhere, when the library is not installed, or with
+SURVEY_KG_ALLOCATOR=mimalloc (which also stops it starting a third time). The library comes from
+the cmeel-mimalloc wheel, on Linux. Elsewhere, when the library is not installed, or with
 SURVEY_KG_ALLOCATOR set (to `system`, say), the command runs as it was started.
 """
 
@@ -21,7 +18,6 @@ import sys
 
 ENV = "SURVEY_KG_ALLOCATOR"
 LIBRARY = os.path.join("cmeel.prefix", "lib", "libmimalloc.so")  # where cmeel-mimalloc puts it
-OPTIONS = {"MIMALLOC_PURGE_DELAY": "-1"}  # mimalloc's options for the command, unless set already
 
 
 def mimalloc_library(paths: list[str] | None = None) -> str | None:
@@ -49,7 +45,7 @@ def restart_args(environ: dict[str, str], argv: list[str], executable: str,
     if library is None:
         return None
     preload = environ.get("LD_PRELOAD", "")
-    env = dict(OPTIONS) | dict(environ, LD_PRELOAD=f"{library}:{preload}" if preload else library)
+    env = dict(environ, LD_PRELOAD=f"{library}:{preload}" if preload else library)
     env[ENV] = "mimalloc"
     return executable, [executable, *argv[1:]], env
 
