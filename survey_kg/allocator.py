@@ -6,7 +6,12 @@ a README or a dump touches; with mimalloc a 10,000-paper build takes about a ten
 process's allocator is fixed when it starts (the dynamic loader preloads it, LD_PRELOAD), so the
 command starts itself again, once, with the library preloaded, before it reads anything: the
 same interpreter, the same arguments (`sys.orig_argv`), the same environment plus LD_PRELOAD and
-SURVEY_KG_ALLOCATOR=mimalloc (which also stops it starting a third time). The library comes from
+SURVEY_KG_ALLOCATOR=mimalloc (which also stops it starting a third time), and
+MIMALLOC_ALLOW_THP=0 unless that is set: mimalloc then turns transparent huge pages off for the
+process and those it starts (prctl PR_SET_THP_DISABLE), where it would otherwise ask the kernel
+for them. On the 2-core benchmark machine (a virtual machine) a fault on a fresh huge page costs
+milliseconds, and a large build takes hundreds of them: loading 100,000 papers 33.1 -> 26.7 s,
+a 10,000-paper build 12.3 -> 11.8 s (docs/decisions/0021-mimalloc.md). The library comes from
 the cmeel-mimalloc wheel, on Linux. Elsewhere, when the library is not installed, or with
 SURVEY_KG_ALLOCATOR set (to `system`, say), the command runs as it was started.
 """
@@ -18,6 +23,7 @@ import sys
 
 ENV = "SURVEY_KG_ALLOCATOR"
 LIBRARY = os.path.join("cmeel.prefix", "lib", "libmimalloc.so")  # where cmeel-mimalloc puts it
+OPTIONS = {"MIMALLOC_ALLOW_THP": "0"}  # mimalloc's options for the command, unless set already
 
 
 def mimalloc_library(paths: list[str] | None = None) -> str | None:
@@ -45,7 +51,7 @@ def restart_args(environ: dict[str, str], argv: list[str], executable: str,
     if library is None:
         return None
     preload = environ.get("LD_PRELOAD", "")
-    env = dict(environ, LD_PRELOAD=f"{library}:{preload}" if preload else library)
+    env = OPTIONS | dict(environ, LD_PRELOAD=f"{library}:{preload}" if preload else library)
     env[ENV] = "mimalloc"
     return executable, [executable, *argv[1:]], env
 

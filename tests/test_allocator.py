@@ -21,7 +21,14 @@ def test_the_restart_keeps_the_interpreter_arguments_and_environment():
                                       "/venv/bin/python", platform="linux", library=LIBRARY)
     assert program == "/venv/bin/python"
     assert args == ["/venv/bin/python", "/venv/bin/survey-kg", "--root", "s", "build"]
-    assert env == {"HOME": "/home/me", "LD_PRELOAD": LIBRARY, ENV: "mimalloc"}
+    assert env == {"HOME": "/home/me", "LD_PRELOAD": LIBRARY, ENV: "mimalloc",
+                   "MIMALLOC_ALLOW_THP": "0"}
+
+
+def test_the_restart_keeps_the_users_mimalloc_options():
+    _, _, env = restart_args({"MIMALLOC_ALLOW_THP": "1"}, ["python", "-m", "survey_kg.cli"],
+                             "/usr/bin/python3", platform="linux", library=LIBRARY)
+    assert env["MIMALLOC_ALLOW_THP"] == "1"
 
 
 def test_the_restart_puts_mimalloc_before_what_was_preloaded():
@@ -89,6 +96,37 @@ def test_the_command_runs_again_with_mimalloc_loaded(choice, started):
     assert run.returncode == 0, run.stderr
     assert run.stderr.split() == started  # the allocator of each start, in order
     assert run.stdout == f"survey-kg, version {__version__}\n"  # the command ran once, in the last start
+
+
+THP_SCRIPT = textwrap.dedent("""
+    import sys
+    with open("/proc/self/status") as status:
+        print(*[line.strip() for line in status if line.startswith("THP_enabled:")],
+              file=sys.stderr)
+    sys.argv = ["survey-kg", "--version"]
+    from survey_kg.cli import entry
+    entry()
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or mimalloc_library() is None,
+                    reason="mimalloc is preloaded on Linux, from the cmeel-mimalloc wheel")
+@pytest.mark.parametrize("choice, enabled", [(None, ["1", "0"]), ("1", ["1", "1"])])
+def test_the_command_runs_without_transparent_huge_pages_unless_asked(choice, enabled):
+    """mimalloc reads MIMALLOC_ALLOW_THP=0 (a misspelt option would be ignored silently) and turns
+    transparent huge pages off for the restarted command; a user's MIMALLOC_ALLOW_THP wins. The
+    kernel says so in /proc/self/status (THP_enabled, Linux 5.0 and later)."""
+    with open("/proc/self/status") as status:
+        if not any(line.startswith("THP_enabled:") for line in status):
+            pytest.skip("this kernel does not report THP_enabled")
+    env = {name: value for name, value in os.environ.items()
+           if name != ENV and not name.startswith("MIMALLOC_")}
+    if choice is not None:
+        env["MIMALLOC_ALLOW_THP"] = choice
+    run = subprocess.run([sys.executable, "-c", THP_SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert [line.split()[1] for line in run.stderr.splitlines()] == enabled  # each start's
 
 
 def test_the_command_starts_again_before_it_imports_the_graph_libraries():
