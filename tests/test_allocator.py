@@ -76,11 +76,24 @@ def test_a_library_in_the_current_folder_is_never_preloaded(tmp_path, monkeypatc
 SCRIPT = textwrap.dedent("""
     import sys
     with open("/proc/self/maps") as maps:
-        print("mimalloc" if "libmimalloc" in maps.read() else "system", file=sys.stderr)
+        allocator = "mimalloc" if "libmimalloc" in maps.read() else "system"
+    with open("/proc/self/status") as status:
+        thp = [line.split()[1] for line in status if line.startswith("THP_enabled:")]
+    print(allocator, *thp or ["-"], file=sys.stderr)
     sys.argv = ["survey-kg", "--version"]
     from survey_kg.cli import entry
     entry()
 """)
+
+
+def _starts(env: dict[str, str]) -> list[list[str]]:
+    """Each start of `survey-kg --version` run with `env`, in order: [its allocator, its
+    THP_enabled ("-" where the kernel does not say)]."""
+    run = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == f"survey-kg, version {__version__}\n"  # the command ran once, in the last start
+    return [line.split() for line in run.stderr.splitlines()]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or mimalloc_library() is None,
@@ -91,22 +104,7 @@ def test_the_command_runs_again_with_mimalloc_loaded(choice, started):
     env = {name: value for name, value in os.environ.items() if name != ENV}
     if choice:
         env[ENV] = choice
-    run = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    assert run.stderr.split() == started  # the allocator of each start, in order
-    assert run.stdout == f"survey-kg, version {__version__}\n"  # the command ran once, in the last start
-
-
-THP_SCRIPT = textwrap.dedent("""
-    import sys
-    with open("/proc/self/status") as status:
-        print(*[line.strip() for line in status if line.startswith("THP_enabled:")],
-              file=sys.stderr)
-    sys.argv = ["survey-kg", "--version"]
-    from survey_kg.cli import entry
-    entry()
-""")
+    assert [start[0] for start in _starts(env)] == started  # the allocator of each start, in order
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or mimalloc_library() is None,
@@ -124,10 +122,7 @@ def test_the_command_runs_without_transparent_huge_pages_unless_asked(choice, en
            if name != ENV and not name.startswith("MIMALLOC_")}
     if choice is not None:
         env["MIMALLOC_ALLOW_THP"] = choice
-    run = subprocess.run([sys.executable, "-c", THP_SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    assert [line.split()[1] for line in run.stderr.splitlines()] == enabled  # each start's
+    assert [start[1] for start in _starts(env)] == enabled  # each start's, in order
 
 
 def test_the_command_starts_again_before_it_imports_the_graph_libraries():
