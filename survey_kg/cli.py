@@ -1,4 +1,4 @@
-"""The survey-kg command line: parses arguments, calls the library, prints, exits.
+"""The survey-kg command line: parse arguments, call the library, print, exit.
 
 Exit codes: 0 ok; 1 validation failed or a generated file is stale; 2 unusable input or usage;
 3 a remote endpoint failed. No traceback unless --debug.
@@ -6,16 +6,14 @@ Exit codes: 0 ok; 1 validation failed or a generated file is stale; 2 unusable i
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
+import threading
+import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .allocator import restart_under_mimalloc
-from .errors import SurveyKGError
+from .errors import InputError, SurveyKGError
 
 
 class _Group(click.Group):
@@ -29,9 +27,7 @@ class _Group(click.Group):
                 raise
             click.echo(f"survey-kg: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a defect: still one line, with a way to see more
             if ctx.obj and ctx.obj.get("debug"):
@@ -50,33 +46,26 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx, root, debug):
     """Turn a curated research survey into a validated RDF knowledge graph, and regenerate its
-    README from SPARQL queries.
+    pages from SPARQL queries.
 
     \b
-    Exit codes: 0 ok, 1 validation failed or README stale, 2 unusable input or usage,
+    Exit codes: 0 ok, 1 validation failed or a page is stale, 2 unusable input or usage,
     3 remote endpoint failure.
     """
     ctx.ensure_object(dict)
-    ctx.obj["root"] = root
-    ctx.obj["debug"] = debug
-    # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:integer); the shapes report
-    # those as violations, so without --debug the log is noise that breaks the one-line rule.
-    logging.getLogger("rdflib").setLevel(logging.WARNING if debug else logging.ERROR)
+    ctx.obj.update(root=root, debug=debug)
 
 
 def survey_of(ctx):
-    from .resources import find_survey
+    from .paths import find_survey
 
     return find_survey(explicit=ctx.obj.get("root"))
 
 
-def _kept(ctx, value):
-    """`value`, which the console script keeps until the process ends (see `entry`): a
-    survey's store is left to the operating system, not freed triple by triple."""
-    keep = ctx.find_root().obj.get("keep")
-    if keep is not None:
-        keep.append(value)
-    return value
+def _store(ctx):
+    from .load import load
+
+    return load([survey_of(ctx).data])
 
 
 @main.command("import")
@@ -97,9 +86,8 @@ def import_command(pages, out, split):
     Example:
       survey-kg import README.md README_zh.md --out raw.ttl
     """
-    from .export import to_turtle
     from .files import atomic_write
-    from .importer import import_pages, split_by_owner
+    from .importer import import_pages, split_by_owner, to_turtle
 
     if out and split:
         raise click.UsageError("give --out or --split, not both")
@@ -125,24 +113,48 @@ def import_command(pages, out, split):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the standard "
                                       "SHACL validation report.")
-@click.option("--engine", type=click.Choice(["oxigraph", "turbo", "pyshacl"]), default="oxigraph",
-              show_default=True, help="oxigraph runs the shapes as SPARQL queries on the store "
-                                      "(fast); pyshacl is the reference engine, turbo is "
-                                      "pyshacl-turbo. All report the same results.")
 @click.pass_context
-def validate(ctx, paths, fmt, engine):
+def validate(ctx, paths, fmt):
     """Check Turtle files or folders (default: the survey's data/) against the SHACL shapes.
 
     Exit 0 when there is no violation (warnings are allowed), 1 when there are violations,
     2 when the input cannot be read.
     """
-    from .load import load_store
-    from .validate import format_json, format_text, format_turtle, validate as run
+    from .load import load
+    from .rules import format_json, format_text, format_turtle, validate as run
 
-    report = run(_kept(ctx, load_store(paths or [survey_of(ctx).data])), engine=engine)
+    report = run(load(paths or [survey_of(ctx).data]))
     formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
     click.echo(formatter(report), nl=False)
     ctx.exit(0 if report.conforms else 1)
+
+
+def _with_timeout(function, timeout: float, what: str, file=None):
+    """`function()` on a thread, given up after `timeout` seconds: Oxigraph cannot stop a query
+    from inside, so the command ends (the thread ends with the process). `file`: what the
+    error names (the query file)."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:  # raised again here
+            # the locals of the frames it passed through are freed here, on this thread: an
+            # Oxigraph result (QuerySolutions, QueryTriples) may only be dropped where it was made
+            chained = exc
+            while chained is not None:
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__context__
+            outcome["error"] = exc
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise InputError(f"{what} did not finish within {timeout:g} s and was stopped",
+                         file=file, hint="simplify it, or allow more time with --timeout SECONDS")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 @main.command()
@@ -159,11 +171,7 @@ def validate(ctx, paths, fmt, engine):
               help="With --endpoint: run over this named graph (sent as the protocol's "
                    "default-graph-uri), e.g. the one `survey-kg publish` wrote.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True,
-              help="Seconds before the query is given up: on an --endpoint, and locally for a "
-                   "query of yours (a FILE.rq, or one in the survey's queries/), which runs in a "
-                   "worker process that is stopped then. Queries shipped with survey-kg run "
-                   "in-process, without a limit.")
+              show_default=True, help="Seconds before the query is given up.")
 @click.option("--list", "list_only", is_flag=True, help="List the available queries and exit.")
 @click.pass_context
 def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
@@ -176,8 +184,8 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
       survey-kg query summary --format json --endpoint http://127.0.0.1:7878/query
       survey-kg query any --list
     """
-    from . import query as q
-    from .errors import InputError
+    from . import queries as q
+    from .results import FORMATS
 
     survey = survey_of(ctx)
     if list_only:
@@ -194,24 +202,17 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
         bindings[key.lstrip("?")] = value
     query_file = q.find_query(name, survey)
     if endpoint:
-        from .endpoint import select
+        from .remote import select
 
         rows = select(endpoint, q.bind(query_file, bindings), timeout=timeout, graph=graph_iri)
     elif graph_iri:
         raise InputError("--graph needs --endpoint", field="--graph",
                          hint="the local graph has no named graphs")
     else:
-        from .load import load_store
-
-        # Oxigraph evaluates (the same rows as rdflib, and as a remote Oxigraph, much faster).
-        # A user's query may never end: it runs in a worker that is stopped after --timeout
-        # (docs/decisions/0013-query-timeout.md); a shipped one is reviewed and benchmarked.
-        store = _kept(ctx, load_store([survey.data]))
-        if q.is_shipped(query_file):
-            rows = q.run(store, query_file, bindings)
-        else:
-            rows = q.run_with_timeout(store, query_file, bindings, timeout=timeout)
-    click.echo(q.FORMATS[fmt](rows), nl=False)
+        store = _store(ctx)
+        rows = _with_timeout(lambda: q.run(store, query_file, bindings), timeout,
+                             f"query {query_file.name!r}", file=query_file.path)
+    click.echo(FORMATS[fmt](rows), nl=False)
 
 
 @main.command()
@@ -244,18 +245,16 @@ def publish(ctx, endpoint, graph_iri, store_endpoint, update_endpoint, timeout):
       survey-kg publish --endpoint http://127.0.0.1:7878/query
       survey-kg query summary --endpoint http://127.0.0.1:7878/query
     """
-    from . import endpoint as remote
-    from .errors import InputError
-    from .load import load_store
+    from . import remote
 
     if store_endpoint and update_endpoint:
         raise InputError("give --store-endpoint or --update-endpoint, not both",
                          field="--store-endpoint")
     if not update_endpoint:
         store_endpoint = store_endpoint or remote.store_url_for(endpoint)
-    graph = _kept(ctx, load_store([survey_of(ctx).data]))
-    graph_iri = graph_iri or remote.default_graph_iri(graph)
-    count = remote.publish(graph, store_endpoint, graph_iri, query_url=endpoint, timeout=timeout,
+    store = _store(ctx)
+    graph_iri = graph_iri or remote.default_graph_iri(store)
+    count = remote.publish(store, store_endpoint, graph_iri, query_url=endpoint, timeout=timeout,
                            update_url=update_endpoint)
     target = remote.display(store_endpoint or update_endpoint)
     click.echo(f"published {count} triples to graph <{graph_iri}> at {target}")
@@ -273,7 +272,7 @@ def export_command(ctx, out, fmt):
     build` validates first).
 
     \b
-    survey.ttl      Turtle with the project's prefixes, in a stable order
+    survey.ttl      Turtle with the project's prefixes, subjects in a stable order
     survey.nt       N-Triples, one triple per line, lines sorted
     survey.jsonld   JSON-LD compacted with context.jsonld (also written): readable keys,
                     language maps, authors and key points as arrays in order
@@ -287,12 +286,11 @@ def export_command(ctx, out, fmt):
     Example:
       survey-kg export --out /tmp/dump --format jsonld
     """
-    from .export import default_folder, write_dump
-    from .load import load_store
+    from .dump import write_dump
 
     survey = survey_of(ctx)
-    folder = out or default_folder(survey)
-    dump = write_dump(_kept(ctx, load_store([survey.data])), folder, fmt)
+    folder = out or survey.dist()
+    dump = write_dump(_store(ctx), folder, fmt)
     for path in dump.files:
         state = "wrote" if path in dump.changed else "unchanged"
         click.echo(f"{state} {path} ({dump.sizes[path.name]} bytes)", err=True)
@@ -304,38 +302,34 @@ def export_command(ctx, out, fmt):
               help="The dump folder. Default: dist/ in the survey folder.")
 @click.pass_context
 def build_command(ctx, out):
-    """The main job: load data/, validate it, regenerate README.md and README_zh.md, and write
-    every dump (as `survey-kg export`).
+    """The main job: load data/, validate it, regenerate the survey's pages, and write every
+    dump (as `survey-kg export`).
 
     Stops with the validation report and exit 1 on a violation, before writing anything.
     Progress per stage and a summary with counts and timings go to standard error.
     """
     from .build import BuildStopped, build
-    from .validate import format_text
+    from .rules import format_text
 
-    def show(stage):
-        if stage.status == "done":
-            click.echo(f"{stage.name}: {stage.detail} ({stage.seconds:.2f} s)", err=True)
-        elif stage.status == "skipped":
-            click.echo(f"{stage.name}: skipped ({stage.detail})", err=True)
+    def show(name, detail, seconds):
+        click.echo(f"{name}: {detail} ({seconds:.2f} s)", err=True)
 
     try:
-        result = build(survey_of(ctx), on_stage=show, out=out)
+        result = build(survey_of(ctx), out=out, on_stage=show)
     except BuildStopped as exc:
         click.echo(format_text(exc.report), err=True, nl=False)
         raise
-    s = result.statistics
-    click.echo(f"built in {result.seconds:.2f} s: {s.triples} triples, {s.papers} papers, "
-               f"{s.people} people, {s.venues} venues, {s.categories} categories; "
-               f"{len(result.report.warnings)} warning(s); {len(result.readmes)} README(s) and "
+    s = result.dump.statistics
+    click.echo(f"built in {result.seconds['build']:.2f} s: {s.triples} triples, {s.papers} "
+               f"papers, {s.people} people, {s.venues} venues, {s.categories} categories; "
+               f"{len(result.report.warnings)} warning(s); {len(result.pages)} page(s) and "
                f"{len(result.dump.changed)} dump file(s) changed", err=True)
-    _kept(ctx, result)  # the graph is freed by the process's exit (see `entry`)
 
 
 @main.command("readme")
 @click.option("--check", is_flag=True,
               help="Change nothing: print a unified diff of what would change and exit 1 when a "
-                   "README is stale, 0 when every README is up to date (for CI and pre-commit).")
+                   "page is stale, 0 when every page is up to date (for CI and pre-commit).")
 @click.pass_context
 def readme_command(ctx, check):
     """Regenerate the survey sections of README.md and README_zh.md from data/.
@@ -350,13 +344,12 @@ def readme_command(ctx, check):
       survey-kg readme
       survey-kg readme --check
     """
-    from .load import load_store
-    from .render import readme_diffs, write_readmes
+    from .render.pages import page_diffs, write_pages
 
     survey = survey_of(ctx)
-    graph = _kept(ctx, load_store([survey.data]))
+    store = _store(ctx)
     if check:
-        diffs = readme_diffs(graph, survey)
+        diffs = page_diffs(store, survey)
         for diff in diffs:
             click.echo(diff, nl=False)
         if diffs:
@@ -365,37 +358,15 @@ def readme_command(ctx, check):
             ctx.exit(1)
         click.echo("READMEs are up to date", err=True)
         return
-    written = write_readmes(graph, survey)
+    written = write_pages(store, survey)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:
         click.echo("READMEs are up to date", err=True)
 
 
-def entry() -> None:
-    """The `survey-kg` console script: `main`, then an exit that leaves the memory to the operating
-    system. A command puts what it need not free (a survey's in-memory store) in ctx.obj["keep"]:
-    freeing a million triples object by object takes half a second, at 100,000 papers seconds.
-    Output is flushed first; the exit code is main's. It first starts itself again under
-    mimalloc (survey_kg.allocator), where it can."""
-    restart_under_mimalloc()
-    obj: dict = {"keep": []}  # held here: freed with click's context, it would free the store
-    try:
-        main(obj=obj)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    if not isinstance(code, int):  # sys.exit("message") or sys.exit(None), as Python does
-        if code is not None:
-            print(code, file=sys.stderr)
-        code = 0 if code is None else 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (| head): nothing more can be said
-            pass
-    os._exit(code)
+entry = main
 
 
-if __name__ == "__main__":  # pragma: no cover
-    entry()
+if __name__ == "__main__":  # python -m survey_kg.cli
+    main()

@@ -1,9 +1,9 @@
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
 
-from survey_kg.load import load_files
+from survey_kg.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -13,8 +13,8 @@ SEED_ZH = SEED / "000_762a647fe149189f.txt"
 
 
 @pytest.fixture
-def valid_graph() -> Graph:
-    return load_files([FIXTURES / "valid-survey.ttl"])
+def valid_store() -> ox.Store:
+    return load([FIXTURES / "valid-survey.ttl"])
 
 
 @pytest.fixture(scope="session")

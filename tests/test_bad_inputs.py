@@ -15,16 +15,15 @@ import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
 from rdflib.namespace import FOAF, RDF
 
 from survey_kg import importer
 from survey_kg.cli import main
-from survey_kg.importer import import_pages, parse_page
-from survey_kg.load import load_files
-from survey_kg.namespaces import PAPER, SCHEMA, SKG
+from survey_kg.importer import PAPER, SCHEMA, SKG, import_pages, parse_page
+from survey_kg.load import load
 
 from .conftest import FIXTURES
 
@@ -75,10 +74,8 @@ def violations(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("VIOLATION: ")]
 
 
-def without_source_files(path: Path) -> Graph:
-    graph = load_files([path])
-    graph.remove((None, SKG.sourceFile, None))
-    return graph
+def without_source_files(path: Path) -> set[ox.Quad]:
+    return {q for q in load([path]) if q.predicate != ox.NamedNode(SKG.sourceFile)}
 
 
 def check_one_line_error(result, case: Case):
@@ -113,7 +110,8 @@ def test_case(case: Case, tmp_path, monkeypatch):
                 if case.same_as_ok:
                     reference = tmp_path / "ok.ttl"
                     assert cli("import", "markdown/ok.md", "--out", reference).exit_code == 0
-                    assert set(without_source_files(out)) == set(without_source_files(reference))
+                    graph = without_source_files(out)
+                    assert len(graph) > 40 and graph == without_source_files(reference)
             else:
                 check_one_line_error(result, case)
                 assert not out.exists()
@@ -234,9 +232,10 @@ def test_ten_megabytes_on_one_line(case: Case, tmp_path):
     assert run.returncode == case.exit, run.stderr
     assert run.stderr.splitlines() == list(case.lines)
     if case.exit == 0 and case.name == "ten-mb-field.md":
-        graph = load_files([tmp_path / "out.ttl"])
-        (one_liner,) = graph.objects(PAPER["2401.00001"], SKG.oneLiner)
-        assert len(one_liner) > TEN_MB - 1000 and str(one_liner).startswith("video video")
+        store = load([tmp_path / "out.ttl"])
+        (one_liner,) = [q.object.value for q in store.quads_for_pattern(
+            ox.NamedNode(PAPER["2401.00001"]), ox.NamedNode(SKG.oneLiner), None)]
+        assert len(one_liner) > TEN_MB - 1000 and one_liner.startswith("video video")
 
 
 def test_ten_megabytes_take_memory_in_proportion(tmp_path):
@@ -293,9 +292,12 @@ def test_ill_typed_literals_log_no_traceback_without_debug(monkeypatch):
     run = subprocess.run([sys.executable, "-m", "survey_kg.cli", *args], cwd=BAD,
                          capture_output=True, text=True, timeout=HANG)
     assert run.returncode == 1 and run.stderr == ""
+    assert run.stdout.endswith("3 violation(s), 0 warning(s)\n")
+    # nothing was hidden: with --debug the report is the same and nothing is logged (rdflib
+    # logged a traceback for such a literal; the rules no longer run on rdflib)
     debug = subprocess.run([sys.executable, "-m", "survey_kg.cli", "--debug", *args], cwd=BAD,
                            capture_output=True, text=True, timeout=HANG)
-    assert "Failed to convert Literal lexical form" in debug.stderr
+    assert (debug.returncode, debug.stdout, debug.stderr) == (1, run.stdout, "")
 
 
 def test_a_defect_is_one_line_with_a_way_to_see_more(monkeypatch):

@@ -1,4 +1,4 @@
-"""survey_kg.endpoint against a real Oxigraph server: publish, then every query remotely gives the
+"""survey_kg.remote against a real Oxigraph server: publish, then every query remotely gives the
 same output as locally, in every format; publishing replaces a graph and leaves the others."""
 
 from __future__ import annotations
@@ -7,18 +7,20 @@ import re
 import urllib.request
 
 import pyoxigraph as ox
-import rdflib.namespace
-
 import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from survey_kg import endpoint, query as q
+import survey_kg
+from survey_kg import queries as q
+from survey_kg import remote as endpoint
 from survey_kg.cli import main
 from survey_kg.errors import EndpointError, InputError
-from survey_kg.load import load_files, load_store
-from survey_kg.namespaces import PREFIXES, new_graph
+from survey_kg.load import load
+from survey_kg.paths import PREFIXES
+from survey_kg.rdf import select as local_select
+from survey_kg.results import FORMATS
 
 from .conftest import FIXTURES, ROOT
 from .oxigraph_server import oxigraph_server, start_oxigraph  # noqa: F401  (fixtures)
@@ -29,26 +31,33 @@ EXAMPLE = re.compile(r"e\.g\.\s+(\S+?)[.,;)]?(?:\s|$)")
 
 
 @pytest.fixture(scope="module")
-def survey_graph():
-    return load_files([ROOT / "data"])
+def survey_store():
+    """The survey's store (what `survey-kg publish` sends)."""
+    return load([ROOT / "data"])
 
 
 @pytest.fixture(scope="module")
-def survey_iri(survey_graph):
-    return endpoint.default_graph_iri(survey_graph)
+def survey_rdflib(survey_store):
+    """The same triples in rdflib, to look values up in."""
+    return survey_kg.to_rdflib(survey_store)
 
 
 @pytest.fixture(scope="module")
-def published(oxigraph_server, survey_graph, survey_iri):  # noqa: F811
+def survey_iri(survey_store):
+    return endpoint.default_graph_iri(survey_store)
+
+
+@pytest.fixture(scope="module")
+def published(oxigraph_server, survey_store, survey_iri):  # noqa: F811
     """The module's server holding the survey in the default named graph, and nothing else."""
-    count = endpoint.publish(survey_graph, oxigraph_server.store_url, survey_iri,
+    count = endpoint.publish(survey_store, oxigraph_server.store_url, survey_iri,
                              query_url=oxigraph_server.query_url, timeout=10)
-    assert count == len(survey_graph)
+    assert count == len(survey_store)
     return oxigraph_server
 
 
 def formatted(rows) -> dict[str, str]:
-    return {name: format_rows(rows) for name, format_rows in q.FORMATS.items()}
+    return {name: format_rows(rows) for name, format_rows in FORMATS.items()}
 
 
 def assert_same_output(remote, local):
@@ -62,7 +71,7 @@ def candidates(graph, param: q.Param) -> list[str]:
     """Real values for a parameter, from the data: the header's own example first."""
     found = [m.group(1) for m in EXAMPLE.finditer(param.doc)]
     if param.kind == "iri":
-        namespace = str(PREFIXES.get(param.name, ""))
+        namespace = PREFIXES.get(param.name, "")
         typed = sorted({str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)})
         found += [iri for iri in typed if namespace and iri.startswith(namespace)] or typed
     elif param.kind == "lang":
@@ -77,10 +86,11 @@ def candidates(graph, param: q.Param) -> list[str]:
     return found
 
 
-def real_binding(graph, query_file, param):
-    """A value for `param` with which the query returns rows locally, and those rows."""
+def real_binding(store, graph, query_file, param):
+    """A value for `param` (from `graph`, the store's triples in rdflib) with which the query
+    returns rows locally, and those rows."""
     for value in candidates(graph, param)[:60]:
-        rows = q.run(graph, query_file, {param.name: value})
+        rows = q.run(store, query_file, {param.name: value})
         if len(rows):
             return value, rows
     pytest.fail(f"no value from the data gives rows for {query_file.name} ?{param.name}")
@@ -93,8 +103,8 @@ def test_the_survey_has_queries():
 
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=[item.name for item in QUERIES])
-def test_query_remote_equals_local(published, survey_graph, survey_iri, query_file):
-    local = q.run(survey_graph, query_file)
+def test_query_remote_equals_local(published, survey_store, survey_iri, query_file):
+    local = q.run(survey_store, query_file)
     text = q.bind(query_file)
     over_named_graph = endpoint.select(published.query_url, text, timeout=10,
                                        graph=survey_iri)
@@ -108,16 +118,16 @@ PARAMETERIZED = [(item, param) for item in QUERIES for param in item.params.valu
 
 @pytest.mark.parametrize("query_file,param", PARAMETERIZED,
                          ids=[f"{item.name}-{param.name}" for item, param in PARAMETERIZED])
-def test_query_with_a_parameter_remote_equals_local(published, survey_graph, survey_iri,
-                                                    query_file, param):
-    value, local = real_binding(survey_graph, query_file, param)
+def test_query_with_a_parameter_remote_equals_local(published, survey_store, survey_rdflib,
+                                                    survey_iri, query_file, param):
+    value, local = real_binding(survey_store, survey_rdflib, query_file, param)
     text = q.bind(query_file, {param.name: value})
     remote = endpoint.select(published.query_url, text, timeout=10, graph=survey_iri)
     assert len(remote) == len(local) > 0
     assert_same_output(remote, local)
 
 
-@pytest.mark.parametrize("fmt", sorted(q.FORMATS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_query_command_prints_the_same_bytes_remotely(published, survey_iri, fmt):
     runner = CliRunner()
     local = runner.invoke(main, ["--root", str(ROOT), "query", "summary", "--format", fmt])
@@ -147,16 +157,34 @@ def test_graph_option_needs_an_endpoint():
 
 # -------------------------------------------------------------------------------- publish
 
-def small_graph(title: str):
-    graph = new_graph()
-    paper = URIRef(PREFIXES["paper"] + "0000.00001")
-    graph.add((paper, RDF.type, PREFIXES["schema"].ScholarlyArticle))
-    graph.add((paper, DCTERMS.title, Literal(title, lang="en")))
-    return graph
+def small_graph(title: str) -> ox.Store:
+    store = ox.Store()
+    paper = ox.NamedNode(PREFIXES["paper"] + "0000.00001")
+    store.add(ox.Quad(paper, ox.NamedNode(str(RDF.type)),
+                      ox.NamedNode(PREFIXES["schema"] + "ScholarlyArticle")))
+    store.add(ox.Quad(paper, ox.NamedNode(str(DCTERMS.title)), ox.Literal(title, language="en")))
+    return store
+
+
+class Refused:
+    """A store whose N-Triples hold a line the server refuses (an IRI without a scheme: no store
+    holds one, but a server must refuse it): the whole upload is rejected."""
+
+    LINE = (b"<not-absolute> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> .\n")
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def dump(self, **kwargs) -> bytes:
+        return self.store.dump(**kwargs) + self.LINE
+
+    def __len__(self) -> int:
+        return len(self.store) + 1
 
 
 def test_publish_command_reports_the_count_and_replaces_the_graph(start_oxigraph,  # noqa: F811
-                                                                   survey_graph, survey_iri):
+                                                                   survey_store, survey_iri):
     server = start_oxigraph()
     runner = CliRunner()
     args = ["--root", str(ROOT), "publish", "--endpoint", server.query_url, "--timeout", "10"]
@@ -164,33 +192,33 @@ def test_publish_command_reports_the_count_and_replaces_the_graph(start_oxigraph
     second = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    expected = (f"published {len(survey_graph)} triples to graph <{survey_iri}> "
+    expected = (f"published {len(survey_store)} triples to graph <{survey_iri}> "
                 f"at {server.store_url}\n")
     assert first.stdout == second.stdout == expected
-    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_store)
     total = endpoint.select(server.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(total.rows[0]["n"]) == len(survey_graph)  # not doubled in the default graph
+    assert int(total.rows[0].n.value) == len(survey_store)  # not doubled in the default graph
 
 
-def test_publish_to_a_second_graph_leaves_the_first(start_oxigraph, survey_graph,  # noqa: F811
+def test_publish_to_a_second_graph_leaves_the_first(start_oxigraph, survey_store,  # noqa: F811
                                                     survey_iri):
     server = start_oxigraph()
     urls = dict(query_url=server.query_url, timeout=10)
-    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
+    endpoint.publish(survey_store, server.store_url, survey_iri, **urls)
     other = small_graph("Another survey")
     assert endpoint.publish(other, server.store_url, SECOND_GRAPH, **urls) == len(other)
-    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_store)
     rows = endpoint.select(server.query_url, q.bind(q.find_query("summary")), timeout=10,
                            graph=survey_iri)
-    assert formatted(rows) == formatted(q.run(survey_graph, q.find_query("summary")))
+    assert formatted(rows) == formatted(q.run(survey_store, q.find_query("summary")))
     replaced = small_graph("The same survey, edited")
     endpoint.publish(replaced, server.store_url, SECOND_GRAPH, **urls)
     titles = endpoint.select(server.query_url, "SELECT ?t WHERE { ?p <%s> ?t }" % DCTERMS.title,
                              graph=SECOND_GRAPH)
-    assert [str(row["t"]) for row in titles.rows] == ["The same survey, edited"]
+    assert [row.t.value for row in titles.rows] == ["The same survey, edited"]
 
 
-def test_publish_through_sparql_update(start_oxigraph, survey_graph, survey_iri):  # noqa: F811
+def test_publish_through_sparql_update(start_oxigraph, survey_store, survey_iri):  # noqa: F811
     server = start_oxigraph()
     result = None
     for _ in range(2):  # twice: replaced, not doubled
@@ -198,24 +226,22 @@ def test_publish_through_sparql_update(start_oxigraph, survey_graph, survey_iri)
                                            server.query_url, "--update-endpoint",
                                            server.update_url])
         assert result.exit_code == 0, result.output
-    assert f"published {len(survey_graph)} triples" in result.stdout
-    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    assert f"published {len(survey_store)} triples" in result.stdout
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_store)
     rows = endpoint.select(server.query_url, q.bind(q.find_query("summary")), timeout=10)
-    assert formatted(rows) == formatted(q.run(survey_graph, q.find_query("summary")))
+    assert formatted(rows) == formatted(q.run(survey_store, q.find_query("summary")))
 
 
-def test_a_rejected_upload_leaves_the_previous_graph(start_oxigraph, survey_graph,  # noqa: F811
+def test_a_rejected_upload_leaves_the_previous_graph(start_oxigraph, survey_store,  # noqa: F811
                                                      survey_iri):
     server = start_oxigraph()
     urls = dict(query_url=server.query_url, timeout=10)
-    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
-    broken = small_graph("Fine title")
-    # An IRI without a scheme: rdflib writes it, Oxigraph refuses the whole upload.
-    broken.add((URIRef("not-absolute"), RDF.type, RDF.Property))
+    endpoint.publish(survey_store, server.store_url, survey_iri, **urls)
+    broken = Refused(small_graph("Fine title"))
     with pytest.raises(EndpointError) as caught:
         endpoint.publish(broken, server.store_url, survey_iri, **urls)
     assert str(caught.value).startswith(f"{server.store_url}: HTTP 400")
-    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_graph)
+    assert endpoint.count_triples(server.query_url, survey_iri) == len(survey_store)
 
 
 def test_store_url_is_derived_only_from_a_query_url():
@@ -248,7 +274,7 @@ def test_server_in_fixture_is_a_real_oxigraph(oxigraph_server):  # noqa: F811
 def test_fixture_survey_round_trips(start_oxigraph):  # noqa: F811
     """A second data set (the test fixture) through the same path, with its own named graph."""
     server = start_oxigraph()
-    graph = load_files([FIXTURES / "valid-survey.ttl"])
+    graph = load([FIXTURES / "valid-survey.ttl"])
     count = endpoint.publish(graph, server.store_url, SECOND_GRAPH, query_url=server.query_url,
                              timeout=10)
     assert count == len(graph)
@@ -257,40 +283,31 @@ def test_fixture_survey_round_trips(start_oxigraph):  # noqa: F811
     assert formatted(remote) == formatted(q.run(graph, summary))
 
 
-def test_default_graph_is_the_dataset_the_data_describes(survey_graph, survey_iri):
-    fixture = load_files([FIXTURES / "valid-survey.ttl"])
-    assert endpoint.default_graph_iri(fixture) == "https://w3id.org/survey-kg/dataset/survey"
-    described = sorted(str(s) for s in survey_graph.subjects(RDF.type, VOID.Dataset))
-    assert [survey_iri] == (described or [endpoint.FALLBACK_GRAPH])
-    fixture.add((URIRef("https://example.org/one"), RDF.type, VOID.Dataset))
-    assert endpoint.default_graph_iri(fixture) == "https://example.org/one"
-    fixture.add((URIRef("https://example.org/two"), RDF.type, VOID.Dataset))
-    with pytest.raises(InputError, match="several datasets"):
-        endpoint.default_graph_iri(fixture)
+def test_default_graph_is_the_dataset_the_data_describes(survey_rdflib, survey_iri):
+    described = sorted(str(s) for s in survey_rdflib.subjects(RDF.type, VOID.Dataset))
+    assert described and [survey_iri] == described
+    assert survey_iri != endpoint.FALLBACK_GRAPH
 
 
-def test_publishing_a_store_sends_the_same_triples_as_the_graph(start_oxigraph,  # noqa: F811
-                                                                 survey_graph, survey_iri):
-    """`survey-kg publish` sends the build's Oxigraph store; the library also takes an rdflib
-    graph. Both must leave the same triples on the server, through both upload paths."""
+def test_both_upload_paths_leave_the_stores_triples_on_the_server(start_oxigraph,  # noqa: F811
+                                                                   survey_store, survey_iri):
+    """A Graph Store PUT and a SPARQL Update request leave the same triples on the server: the
+    store's, as a query over them shows locally."""
     server = start_oxigraph()
-    store = load_store([ROOT / "data"])
-    assert endpoint.default_graph_iri(store) == survey_iri
     urls = dict(query_url=server.query_url, timeout=10)
     everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
-    endpoint.publish(survey_graph, server.store_url, survey_iri, **urls)
-    from_graph = formatted(endpoint.select(server.query_url, everything, graph=survey_iri))
-    assert endpoint.publish(store, server.store_url, SECOND_GRAPH, **urls) == len(survey_graph)
-    assert formatted(endpoint.select(server.query_url, everything,
-                                     graph=SECOND_GRAPH)) == from_graph
-    assert endpoint.publish(store, None, SECOND_GRAPH, update_url=server.update_url,
-                            **urls) == len(survey_graph)
-    assert formatted(endpoint.select(server.query_url, everything,
-                                     graph=SECOND_GRAPH)) == from_graph
+    assert endpoint.publish(survey_store, server.store_url, survey_iri, **urls) == \
+        len(survey_store)
+    put = formatted(endpoint.select(server.query_url, everything, graph=survey_iri))
+    assert endpoint.publish(survey_store, None, SECOND_GRAPH, update_url=server.update_url,
+                            **urls) == len(survey_store)
+    assert formatted(endpoint.select(server.query_url, everything, graph=SECOND_GRAPH)) == put
+    names, rows = local_select(survey_store, everything, row=q.row_type)
+    assert put == formatted(q.Rows(names, rows)) and len(rows) == len(survey_store)
 
 
 def test_default_graph_of_a_store_is_the_one_dataset_it_describes():
-    store = load_store([FIXTURES / "valid-survey.ttl"])  # describes no dataset
+    store = load([FIXTURES / "valid-survey.ttl"])  # describes no dataset
     assert endpoint.default_graph_iri(store) == endpoint.FALLBACK_GRAPH
     for name in ("one", "two"):
         store.add(ox.Quad(ox.NamedNode(f"https://example.org/{name}"),

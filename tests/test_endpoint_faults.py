@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 import pytest
 from click.testing import CliRunner
 
-from survey_kg import endpoint, query as q
+from survey_kg import queries as q
+from survey_kg import remote as endpoint
 from survey_kg.cli import main
 from survey_kg.errors import EndpointError, InputError
-from survey_kg.load import load_files
+from survey_kg.load import load
+from survey_kg.results import to_tsv
 
 from .conftest import ROOT
 from .oxigraph_server import free_port, start_oxigraph  # noqa: F401  (fixture)
@@ -108,13 +110,14 @@ def pauses(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def survey_graph():
-    return load_files([ROOT / "data"])
+def survey_store():
+    """The survey's store."""
+    return load([ROOT / "data"])
 
 
 @pytest.fixture(scope="module")
-def survey_iri(survey_graph):
-    return endpoint.default_graph_iri(survey_graph)
+def survey_iri(survey_store):
+    return endpoint.default_graph_iri(survey_store)
 
 
 def one_line_error(result, exit_code=3) -> str:
@@ -152,15 +155,15 @@ def test_closed_port_through_the_cli():
     assert url.replace("/query", "/store") + ": connection refused" in line
 
 
-def test_server_killed_mid_test(start_oxigraph, survey_graph):  # noqa: F811
+def test_server_killed_mid_test(start_oxigraph, survey_store):  # noqa: F811
     server = start_oxigraph()
-    endpoint.publish(survey_graph, server.store_url, query_url=server.query_url, timeout=10)
+    endpoint.publish(survey_store, server.store_url, query_url=server.query_url, timeout=10)
     assert len(endpoint.select(server.query_url, SUMMARY, timeout=10)) > 0
     server.kill()
     line = one_line_error(run_query(server.query_url, "--timeout", "2"))
     assert f"{server.query_url}: connection refused (tried 3 times)" in line
     with pytest.raises(EndpointError) as caught:
-        endpoint.publish(survey_graph, server.store_url, query_url=server.query_url, timeout=2)
+        endpoint.publish(survey_store, server.store_url, query_url=server.query_url, timeout=2)
     assert str(caught.value).startswith(f"{server.store_url}: connection refused")
 
 
@@ -216,7 +219,7 @@ def test_fake_endpoint_answering_well_gives_rows(fake):
     the faults, not the fake)."""
     server = fake({"GET": (200, "application/sparql-results+json", GOOD_RESULTS)})
     rows = endpoint.select(server.url + "/query", "SELECT ?n WHERE {}", timeout=2)
-    assert [str(row["n"]) for row in rows.rows] == ["1"]
+    assert [row.n.value for row in rows.rows] == ["1"]
     headers = server.requests[0]["headers"]
     assert "application/sparql-results+json" in headers["Accept"]
     assert "Authorization" not in headers
@@ -230,10 +233,10 @@ def test_fake_endpoint_answering_well_gives_rows(fake):
     ((201, "text/plain", b""), 30, "no answer within 0.3 s (timed out) (tried 3"),
     ((400, "text/plain", b"bad triples"), 0, "HTTP 400 Bad Request: bad triples ("),
 ])
-def test_failed_publish_leaves_the_previous_graph(start_oxigraph, fake, survey_graph,  # noqa: F811
+def test_failed_publish_leaves_the_previous_graph(start_oxigraph, fake, survey_store,  # noqa: F811
                                                   survey_iri, answer, hang, cause):
     server = start_oxigraph()
-    before = endpoint.publish(survey_graph, server.store_url, query_url=server.query_url,
+    before = endpoint.publish(survey_store, server.store_url, query_url=server.query_url,
                               timeout=10)
     store = fake({"PUT": answer}, hang=hang)
     result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
@@ -244,18 +247,18 @@ def test_failed_publish_leaves_the_previous_graph(start_oxigraph, fake, survey_g
     assert store.methods() == ["PUT"] * (1 if answer[0] < 500 and not hang else 3)
     assert endpoint.count_triples(server.query_url, survey_iri) == before
     rows = endpoint.select(server.query_url, SUMMARY, graph=survey_iri)
-    assert q.to_tsv(rows) == q.to_tsv(q.run(survey_graph, q.find_query("summary")))
+    assert to_tsv(rows) == to_tsv(q.run(survey_store, q.find_query("summary")))
 
 
-def test_a_count_that_differs_is_an_error(fake, survey_graph, survey_iri):
+def test_a_count_that_differs_is_an_error(fake, survey_store, survey_iri):
     server = fake({"PUT": (204, "text/plain", b""),
                    "GET": (200, "application/sparql-results+json", count_results(7))})
     with pytest.raises(EndpointError) as caught:
-        endpoint.publish(survey_graph, server.url + "/store", query_url=server.url + "/query",
+        endpoint.publish(survey_store, server.url + "/store", query_url=server.url + "/query",
                          timeout=2)
     assert str(caught.value).startswith(
         f"{server.url}/query: the graph <{survey_iri}> holds 7 triples after the "
-        f"upload, not {len(survey_graph)}")
+        f"upload, not {len(survey_store)}")
     put = server.requests[0]
     assert put["method"] == "PUT"
     assert put["path"] == "/store?" + urlencode({"graph": survey_iri})
@@ -293,17 +296,17 @@ def test_token_from_the_environment_wins(fake):
     secrets_absent(line)
 
 
-def test_credentials_from_netrc_on_query_and_publish(fake, tmp_path, survey_graph, survey_iri):
+def test_credentials_from_netrc_on_query_and_publish(fake, tmp_path, survey_store, survey_iri):
     netrc_file = tmp_path / "netrc"
     netrc_file.write_text(f"machine elsewhere.example login eve password other\n"
                           f"machine 127.0.0.1 login bob password {SECRET}\n")
     server = fake({"PUT": (201, "text/plain", b""),
                    "GET": (200, "application/sparql-results+json",
-                           count_results(len(survey_graph)))})
+                           count_results(len(survey_store)))})
     result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
                                        server.url + "/query"], env={"NETRC": str(netrc_file)})
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"published {len(survey_graph)} triples to graph "
+    assert result.stdout == (f"published {len(survey_store)} triples to graph "
                              f"<{survey_iri}> at {server.url}/store\n")
     assert server.methods() == ["PUT", "GET"]
     assert {r["headers"]["Authorization"] for r in server.requests} == {basic("bob", SECRET)}

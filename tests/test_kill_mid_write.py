@@ -13,7 +13,7 @@ command runs on fresh copies of the old state with the changed data and is kille
   output already replaced);
 - `build` after fixed fractions of its uninterrupted run time (some before any write).
 
-After each kill, no process of the command is left (the build's child dies with it), every output
+After each kill, no process of the command is left, every output
 is byte-equal to its old or its new version and parses (Turtle, N-Triples, JSON), the output
 being written when killed is still the old one, nothing else new is in the folders but temporary
 files of the dead processes (at most one per output), and `survey-kg readme --check` says 1
@@ -56,8 +56,8 @@ WRITES = {
 WRITES["build"] = WRITES["readme"] + WRITES["export"]
 # How many outputs are already new while each one's temporary file is written: none. The READMEs
 # are both written beside their files before either is renamed, and so are a dump's files; a
-# build writes the READMEs while its child writes the dump, renames the READMEs in once the
-# report conforms, then the dump.
+# build writes the READMEs while its worker thread validates and writes the dump, renames the
+# READMEs in once the report conforms, then the dump.
 NEW_BEFORE = {
     "readme": dict.fromkeys(WRITES["readme"], 0),
     "export": dict.fromkeys(WRITES["export"], 0),
@@ -76,11 +76,9 @@ def slow_fsync(fd):
     real_fsync(fd)
 os.fsync = slow_fsync
 from survey_kg.cli import main
-from survey_kg.files import _process_exists
 main(sys.argv[1:], prog_name="survey-kg")
 """
 SURVEY_KG = Path(sys.executable).with_name("survey-kg")
-
 
 
 def note_for(paper: str) -> str:
@@ -139,8 +137,7 @@ def check_after_kill(root: Path, survey, writing: str | None = None) -> int:
     """The invariants after a kill; returns how many outputs are new."""
     _, _, old, new, _ = survey
     left = temporaries(root)
-    # the temporary files left are those of processes that are gone: the killed one, and the
-    # build's child writing the dump (the kernel ends it with its parent)
+    # the temporary files left are those of a process that is gone: the killed one
     owners = {int(p.name.split(".")[-3]) for p in left}  # .NAME.PID.RANDOM.tmp
     deadline = time.monotonic() + PATIENCE
     while any(_process_exists(pid) for pid in owners):  # a zombie counts as gone

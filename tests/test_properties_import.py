@@ -2,9 +2,9 @@
 
 For generated entries with arbitrary Unicode titles, names and texts, `write_page` (a test-only
 writer of the seed pages' format, below) renders an English and a Chinese page; `import_pages`
-reads them, the graph goes through Turtle (`to_turtle`, then `load_files`, as `import --out` and
-`validate` do), and every field must come back exactly, after the importer's one documented
-normalization, with the language tag of the language it is written in.
+reads them, the graph goes through Turtle (`to_turtle`, then `load`, as `import --out` and
+`validate` do; read back with `to_rdflib`), and every field must come back exactly, after the
+importer's one documented normalization, with the language tag of the language it is written in.
 
 The importer's normalization (`importer.clean`): runs of white space become one space and white
 space at either end is dropped. "White space" is Python's (`str.split()`): it includes NBSP,
@@ -42,10 +42,10 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
-from survey_kg.export import to_turtle
-from survey_kg.importer import SUMMARY_TITLE, clean, import_pages, slug
-from survey_kg.load import load_files
-from survey_kg.namespaces import PAPER, SCHEMA, SKG
+from survey_kg import to_rdflib
+from survey_kg.importer import (PAPER, SCHEMA, SKG, SUMMARY_TITLE, clean, import_pages, slug,
+                                 to_turtle)
+from survey_kg.load import load
 
 EXAMPLES = 200
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -171,7 +171,7 @@ def round_trip(pages: list[tuple[str, str]]):
         result = import_pages(paths)
         out = Path(folder) / "out.ttl"
         out.write_text(to_turtle(result.graph), encoding="utf-8")
-        return result, load_files([out])
+        return result, to_rdflib(load([out]))
 
 
 def texts(graph, subject, prop) -> dict[str, str]:

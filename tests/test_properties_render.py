@@ -14,10 +14,10 @@ tag, a code span, an image, a link elsewhere, emphasis the data opened) is marku
    zero-width characters, emoji, CJK) are written as an English and a Chinese page, imported, and
    rendered with the real templates and queries. Each field read back from the rendered entry of
    its paper equals the input after the one documented normalization (runs of white space become
-   one space, ends trimmed: `importer.clean`, which is what `render.plain` does too). The rendered
-   README is not a page `import` reads as it is (its key points are a `<ul>`, and the escapes it
-   adds are markdown's, not the page format's), so this is the round trip that holds: import,
-   render, read as markdown.
+   one space, ends trimmed: `importer.clean`, which is what `render.markdown.plain` does too).
+   The rendered README is not a page `import` reads as it is (its key points are a `<ul>`, and
+   the escapes it adds are markdown's, not the page format's), so this is the round trip that
+   holds: import, render, read as markdown.
 2. Graphs made directly (beyond what the page format can carry: line breaks in texts, commas in
    names, several categories per paper, texts missing in one language, links with javascript:,
    data:, file: and ftp: schemes, parentheses and quotes in http links) are rendered in both
@@ -34,29 +34,36 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from urllib.parse import unquote
 
+import pyoxigraph as ox
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 
-from survey_kg import render
-from survey_kg.importer import CJK, SUMMARY, clean, slug
-from survey_kg.namespaces import CATEGORY, PAPER, PERSON, SCHEMA, SKG, VENUE, new_graph
-from survey_kg.resources import Survey
+from survey_kg.importer import CJK, SUMMARY, clean, import_pages, slug, to_turtle
+from survey_kg.load import load
+from survey_kg.paths import Survey
+from survey_kg.rdf import RDF_TYPE, named
+from survey_kg.render import markdown as render
+from survey_kg.render import pages as page_sections
 
 from .conftest import ROOT
-from .test_properties_import import (LINK_PROPERTIES, Entry, _block_safe, not_a_heading,
-                                     round_trip, urls, write_page)
+from .test_properties_import import (LINK_PROPERTIES, Entry, _block_safe, not_a_heading, urls,
+                                     write_page)
 
 EXAMPLES = 120
 SURVEY = Survey(ROOT)
 ALLOWED_TAGS = {"details", "summary", "b", "ul", "li", "em", "sub"}
 KINDS = {"Paper": "paper", "PDF": "pdf", "Code": "code", "Project Page": "projectPage"}
-PROPERTY_KIND = {SCHEMA.url: "paper", SKG.pdf: "pdf", SCHEMA.codeRepository: "code",
-                 SKG.projectPage: "projectPage"}
+PROPERTY_KIND = {named("schema:url"): "paper", named("skg:pdf"): "pdf",
+                 named("schema:codeRepository"): "code", named("skg:projectPage"): "projectPage"}
+TITLE, ABSTRACT, ISSUED, SUBJECT, CREATOR = (named("dcterms:" + name) for name in (
+    "title", "abstract", "issued", "subject", "creator"))
+ONE_LINER, CORE_INNOVATION, VENUE_OF, VENUE_KIND = (named("skg:" + name) for name in (
+    "oneLiner", "coreInnovation", "venue", "venueKind"))
+PREPRINT_SERVER = named("skg:PreprintServer")
 KIND_ORDER = ["paper", "pdf", "code", "projectPage"]
 EM, LINK, END = "\x00em:", "\x00link:", "\x00"  # how read_inline shows the template's own markup
 
@@ -316,11 +323,35 @@ def labels(lang: str) -> dict:
     return {**render.labels()[lang], "__lang": lang}
 
 
-def render_listing(graph: Graph, lang: str) -> str:
-    return render.render_sections(graph, SURVEY, lang, names=["listing"])["listing"]
+def render_listing(store: ox.Store, lang: str) -> str:
+    return page_sections.render_section(store, SURVEY, "listing", lang)
 
 
 # ------------------------------------------------------------------ 1. import, render, read
+
+def round_trip(pages: list[tuple[str, str]]):
+    """Import the pages, write Turtle, read it back: the store `validate` and `readme` would
+    see."""
+    with TemporaryDirectory() as folder:
+        paths = []
+        for name, text in pages:
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        result = import_pages(paths)
+        out = Path(folder) / "out.ttl"
+        out.write_text(to_turtle(result.graph), encoding="utf-8")
+        return result, load([out])
+
+
+def value(store: ox.Store, subject, predicate):
+    """The object of (subject, predicate, ?) in the store, or None when it has none (or the
+    subject is None)."""
+    if subject is None:
+        return None
+    quads = list(store.quads_for_pattern(subject, predicate, None))
+    assert len(quads) <= 1, quads
+    return quads[0].object if quads else None
 
 def _links_text(links: list[tuple[str, str]], t: dict) -> tuple[str, list[str]]:
     ordered = sorted(links, key=lambda link: (KIND_ORDER.index(KINDS[link[0]]), link[1]))
@@ -333,13 +364,13 @@ def _links_text(links: list[tuple[str, str]], t: dict) -> tuple[str, list[str]]:
 @given(pages())
 def test_imported_entries_come_back_from_the_rendered_readme(survey):
     category, papers = survey
-    result, graph = round_trip([
+    result, store = round_trip([
         ("README.md", write_page(category["en"], [en for en, _ in papers])),
         ("README_zh.md", write_page(category["zh"], [zh for _, zh in papers], True))])
     assert [f for f in result.findings if f.kind != "note"] == []
     for lang in ("en", "zh"):
         t = labels(lang)
-        categories, shown = read_listing(render_listing(graph, lang), t)
+        categories, shown = read_listing(render_listing(store, lang), t)
         assert categories == [(plain(category[lang]), {})]
         assert sorted(s.fields[t["arxiv_id"]] for s in shown) == sorted(en.arxiv for en, _ in papers)
         for en, zh in papers:
@@ -348,8 +379,8 @@ def test_imported_entries_come_back_from_the_rendered_readme(survey):
             assert s.category == plain(category[lang])
             assert s.title == plain(entry.title)
             links, hrefs = _links_text(en.links, t)
-            venue = graph.value(PAPER[en.arxiv], SKG.venue)
-            preprint = graph.value(venue, SKG.venueKind) == SKG.PreprintServer
+            venue = value(store, named("paper:" + en.arxiv), VENUE_OF)
+            preprint = value(store, venue, VENUE_KIND) == PREPRINT_SERVER
             expected = {
                 t["authors"]: ", ".join(plain(a) for a in en.authors),
                 t["arxiv_id"]: en.arxiv,
@@ -410,61 +441,65 @@ class Made:
         """The languages of the papers' texts (titles and notes aside)."""
         found = {lang for p in self.papers for lang in p.key_points}
         for paper in self.papers:
-            for prop in (SKG.oneLiner, SKG.coreInnovation, DCTERMS.abstract):
+            for prop in (ONE_LINER, CORE_INNOVATION, ABSTRACT):
                 found.update(paper.texts[prop])
         return found
 
-    def graph(self) -> Graph:
-        g = new_graph()
-        venue = VENUE["v"]
-        g.add((venue, RDF.type, SKG.Venue))
-        g.add((venue, SKG.acronym, Literal(self.venue[0])))
-        g.add((venue, SCHEMA.name, Literal(self.venue[1], lang="en")))
-        g.add((venue, SKG.venueKind, self.venue[2]))
+    def graph(self) -> ox.Store:
+        """The survey in an Oxigraph store, as `load` would give it."""
+        g = ox.Store()
+
+        def add(s, p, o):
+            g.add(ox.Quad(s, named(p) if isinstance(p, str) else p, o))
+        venue = named("venue:v")
+        add(venue, RDF_TYPE, named("skg:Venue"))
+        add(venue, "skg:acronym", ox.Literal(self.venue[0]))
+        add(venue, "schema:name", ox.Literal(self.venue[1], language="en"))
+        add(venue, VENUE_KIND, self.venue[2])
         for n, name in enumerate(self.people):
-            g.add((PERSON[f"p{n}"], RDF.type, FOAF.Person))
-            g.add((PERSON[f"p{n}"], FOAF.name, Literal(name)))
+            add(named(f"person:p{n}"), RDF_TYPE, named("foaf:Person"))
+            add(named(f"person:p{n}"), "foaf:name", ox.Literal(name))
         for n, category in enumerate(self.categories):
-            c = CATEGORY[f"c{n}"]
-            g.add((c, RDF.type, SKOS.Concept))
-            g.add((c, SKOS.notation, Literal(str(n + 1))))
-            for key, prop in (("label", SKOS.prefLabel), ("definition", SKOS.definition),
-                              ("scopeNote", SKOS.scopeNote)):
+            c = named(f"category:c{n}")
+            add(c, RDF_TYPE, named("skos:Concept"))
+            add(c, "skos:notation", ox.Literal(str(n + 1)))
+            for key, prop in (("label", "skos:prefLabel"), ("definition", "skos:definition"),
+                              ("scopeNote", "skos:scopeNote")):
                 for lang, text in category[key].items():
-                    g.add((c, prop, Literal(text, lang=lang)))
+                    add(c, prop, ox.Literal(text, language=lang))
         for paper in self.papers:
-            self._paper(g, paper, venue)
+            self._paper(add, paper, venue)
         return g
 
     @staticmethod
-    def _paper(g: Graph, paper: Paper, venue) -> None:
-        p = PAPER[paper.arxiv]
-        g.add((p, RDF.type, SCHEMA.ScholarlyArticle))
-        g.add((p, SKG.arxivId, Literal(paper.arxiv)))
-        g.add((p, DCTERMS.issued, Literal(str(paper.year), datatype=XSD.gYear)))
-        g.add((p, SKG.venue, venue))
+    def _paper(add, paper: Paper, venue) -> None:
+        p = named(f"paper:{paper.arxiv}")
+        add(p, RDF_TYPE, named("schema:ScholarlyArticle"))
+        add(p, "skg:arxivId", ox.Literal(paper.arxiv))
+        add(p, ISSUED, ox.Literal(str(paper.year), datatype=named("xsd:gYear")))
+        add(p, VENUE_OF, venue)
         for prop, by_lang in paper.texts.items():
             for lang, text in by_lang.items():
-                g.add((p, prop, Literal(text, lang=lang)))
+                add(p, prop, ox.Literal(text, language=lang))
         for n in paper.categories:
-            g.add((p, DCTERMS.subject, CATEGORY[f"c{n}"]))
+            add(p, SUBJECT, named(f"category:c{n}"))
         for position, person in enumerate(paper.authors, 1):
-            node = URIRef(f"{p}/author/{position}")
-            g.add((p, SKG.authorship, node))
-            g.add((node, SKG.position, Literal(position)))
-            g.add((node, SKG.author, PERSON[f"p{person}"]))
-            g.add((p, DCTERMS.creator, PERSON[f"p{person}"]))
+            node = ox.NamedNode(f"{p.value}/author/{position}")
+            add(p, "skg:authorship", node)
+            add(node, "skg:position", ox.Literal(position))
+            add(node, "skg:author", named(f"person:p{person}"))
+            add(p, CREATOR, named(f"person:p{person}"))
         for lang, points in paper.key_points.items():
             for position, text in enumerate(points, 1):
-                node = URIRef(f"{p}/key-point/{lang}/{position}")
-                g.add((p, SKG.keyPoint, node))
-                g.add((node, SKG.position, Literal(position)))
-                g.add((node, SKG.text, Literal(text, lang=lang)))
+                node = ox.NamedNode(f"{p.value}/key-point/{lang}/{position}")
+                add(p, "skg:keyPoint", node)
+                add(node, "skg:position", ox.Literal(position))
+                add(node, "skg:text", ox.Literal(text, language=lang))
         for prop, url in paper.links:
-            g.add((p, prop, URIRef(url)))
+            add(p, prop, ox.NamedNode(url))
         for lang, notes in paper.notes.items():
             for text in notes:
-                g.add((p, SKOS.editorialNote, Literal(text, lang=lang)))
+                add(p, "skos:editorialNote", ox.Literal(text, language=lang))
 
 
 def in_languages(strategy, required: tuple = ()) -> st.SearchStrategy[dict]:
@@ -484,8 +519,8 @@ def made_surveys(draw) -> Made:
                         max_size=3, unique=True))
     papers = []
     for arxiv in ids:
-        paper_texts = {DCTERMS.title: draw(in_languages(texts, ("en",)))}
-        for prop in (SKG.oneLiner, SKG.coreInnovation, DCTERMS.abstract):
+        paper_texts = {TITLE: draw(in_languages(texts, ("en",)))}
+        for prop in (ONE_LINER, CORE_INNOVATION, ABSTRACT):
             paper_texts[prop] = draw(in_languages(texts))
         papers.append(Paper(
             arxiv=arxiv, texts=paper_texts,
@@ -499,15 +534,18 @@ def made_surveys(draw) -> Made:
                                 max_size=3, unique_by=lambda link: link[1])),
             notes=draw(in_languages(st.lists(visible_texts, min_size=1, max_size=2, unique=True))),
             year=draw(st.integers(2000 + int(arxiv[:2]), 2030))))
-    kind = draw(st.sampled_from([SKG.Conference, SKG.Journal, SKG.PreprintServer]))
+    kind = draw(st.sampled_from([named("skg:Conference"), named("skg:Journal"),
+                                 PREPRINT_SERVER]))
     return Made(people, (draw(texts), draw(texts), kind), categories, papers)
 
 
-def whole_readme(graph: Graph, lang: str) -> str:
-    """Every section, between its markers, as `readme` writes them into a README."""
-    sections = render.render_sections(graph, SURVEY, lang)
-    return "\n".join(f"<!-- BEGIN survey-kg:{n} -->\n\n{text}\n<!-- END survey-kg:{n} -->\n"
-                     for n, text in sections.items())
+def whole_readme(store: ox.Store, lang: str, rows: dict) -> str:
+    """Every section, between its markers, as `readme` writes them into a README (`rows`: the
+    query rows the pages of the survey share)."""
+    markers = "\n".join(f"<!-- BEGIN survey-kg:{n} -->\n<!-- END survey-kg:{n} -->\n"
+                         for n in sorted(page_sections.sections()))
+    return "".join(page_sections.generate(store, SURVEY, SURVEY.readme(lang), lang, markers,
+                                          rows))
 
 
 def all_tokens(tokens):
@@ -593,10 +631,10 @@ def expected_entry(made: Made, paper: Paper, t: dict) -> dict:
 
     fields = {t["authors"]: ", ".join(plain(made.people[n]) for n in paper.authors),
               t["arxiv_id"]: paper.arxiv}
-    if one_liner := pick(paper.texts[SKG.oneLiner]):
+    if one_liner := pick(paper.texts[ONE_LINER]):
         fields[t["one_liner"]] = marked(one_liner[1], one_liner[0], t)
     acronym, _, kind = made.venue
-    fields[t["published_in"]] = t["preprint_year" if kind == SKG.PreprintServer else
+    fields[t["published_in"]] = t["preprint_year" if kind == PREPRINT_SERVER else
                                   "venue_year"].format(venue=plain(acronym), year=paper.year)
     shown, hrefs = [], []
     for prop, url in sorted(paper.links, key=lambda l: (KIND_ORDER.index(PROPERTY_KIND[l[0]]), l[1])):
@@ -608,14 +646,14 @@ def expected_entry(made: Made, paper: Paper, t: dict) -> dict:
             hrefs.append(url)
     if shown:
         fields[t["links"]] = " | ".join(shown)
-    core = pick(paper.texts[SKG.coreInnovation])
-    abstract = pick(paper.texts[DCTERMS.abstract])
+    core = pick(paper.texts[CORE_INNOVATION])
+    abstract = pick(paper.texts[ABSTRACT])
     points = pick(paper.key_points)
     notes = pick(paper.notes)
     # a line ends where its text does: a trailing ", " of an empty last name is not on the page
     fields = {label: text.rstrip(" ") for label, text in fields.items()}
     return dict(
-        title=plain(pick(paper.texts[DCTERMS.title])[1]), fields=fields, hrefs=hrefs,
+        title=plain(pick(paper.texts[TITLE])[1]), fields=fields, hrefs=hrefs,
         core=core and marked(core[1], core[0], t),
         abstract=abstract and (t["only_in"][abstract[0]] if abstract[0] != lang else None,
                                plain(abstract[1])),
@@ -628,18 +666,19 @@ def expected_entry(made: Made, paper: Paper, t: dict) -> dict:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(made_surveys())
 def test_rendered_readme_keeps_its_structure_and_every_field(made):
-    graph = made.graph()
+    store = made.graph()
+    rows: dict = {}  # one run of each query for both pages, as `readme` runs them
     for lang in ("en", "zh"):
         t = labels(lang)
         if lang not in made.languages():
             # the listing shows the survey's languages, those its texts are written in
             # (queries/papers_by_category.rq): none here, so no entries
-            check_structure(whole_readme(graph, lang), 0)
-            assert read_listing(render_listing(graph, lang), t) == ([], [])
+            check_structure(whole_readme(store, lang, rows), 0)
+            assert read_listing(render_listing(store, lang), t) == ([], [])
             continue
         entries = sum(len(p.categories) for p in made.papers)
-        check_structure(whole_readme(graph, lang), entries)
-        categories, shown = read_listing(render_listing(graph, lang), t)
+        check_structure(whole_readme(store, lang, rows), entries)
+        categories, shown = read_listing(render_listing(store, lang), t)
         used = sorted({n for p in made.papers for n in p.categories})
         assert categories == [expected_category(made.categories[n], t) for n in used]
         assert len(shown) == entries

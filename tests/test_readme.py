@@ -1,7 +1,6 @@
 """The generated READMEs: every seed field is there (minus the curation's documented removals),
 `survey-kg readme [--check]`, text outside markers, atomic and minimal writes."""
 
-import gc
 import html
 import re
 import shutil
@@ -11,12 +10,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey_kg import render
 from survey_kg.cli import main
 from survey_kg.errors import InputError
 from survey_kg.importer import parse_page
-from survey_kg.load import load_files, load_store
-from survey_kg.resources import Survey
+from survey_kg.load import load
+from survey_kg.paths import Survey
+from survey_kg.rdf import select
+from survey_kg.render import pages as render
 
 from .conftest import ROOT
 from .test_render import ALLOWED_TAGS, all_tokens, parser, visible_text
@@ -170,12 +170,12 @@ def test_every_seed_field_is_in_a_readme(seed_pages, blocks):
 
 def test_every_removal_is_documented_on_its_paper(seed_pages):
     """Each removal's paper carries a curation note saying so."""
-    graph = load_files([ROOT / "data"])
+    _, rows = select(load([ROOT / "data"]),
+                     "SELECT ?id ?note WHERE { ?p <https://w3id.org/survey-kg/ontology#arxivId> "
+                     "?id ; <http://www.w3.org/2004/02/skos/core#editorialNote> ?note }")
     notes = {}
-    for paper, note in graph.query(
-            "SELECT ?id ?note WHERE { ?p <https://w3id.org/survey-kg/ontology#arxivId> ?id ; "
-            "<http://www.w3.org/2004/02/skos/core#editorialNote> ?note }"):
-        notes.setdefault(str(paper), []).append(str(note))
+    for arxiv, note in rows:
+        notes.setdefault(arxiv.value, []).append(note.value)
     ids = {(path.name, e.line): e.fields["arxiv"][0] for path in seed_pages
            for e in parse_page(path).entries}
     for page, line, _ in REMOVED:
@@ -241,28 +241,6 @@ def survey_copy(tmp_path):
     return tmp_path
 
 
-def test_readmes_render_with_the_collector_paused_then_restored(survey_copy, monkeypatch):
-    """The millions of rows and pieces of a large survey's READMEs are built with the cyclic
-    garbage collector paused (it would walk them again and again: a second of twelve at 10,000
-    papers), and it runs again afterwards, also when the rendering fails."""
-    seen = []
-    section_text = render.section_text
-
-    def spy(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return section_text(*args, **kwargs)
-    monkeypatch.setattr(render, "section_text", spy)
-    store = load_store([survey_copy / "data"])
-    for staged in render.stage_readmes(store, Survey(survey_copy)):
-        staged.discard()
-    assert seen and not any(seen)
-    assert gc.isenabled()
-    (survey_copy / "README.md").write_text("<!-- BEGIN survey-kg:summary -->\n", encoding="utf-8")
-    with pytest.raises(InputError):
-        render.stage_readmes(store, Survey(survey_copy))
-    assert gc.isenabled()
-
-
 def outside_markers(text: str) -> str:
     lines = text.splitlines(keepends=True)
     kept, start = [], 0
@@ -318,14 +296,14 @@ def test_readme_keeps_hand_written_text_byte_for_byte(survey_copy):
 
 def test_write_readmes_writes_only_what_changes(survey_copy):
     survey = Survey(survey_copy)
-    graph = load_files([survey.data])
-    assert render.write_readmes(graph, survey) == []
-    assert render.readme_diffs(graph, survey) == []
+    store = load([survey.data])
+    assert render.write_pages(store, survey) == []
+    assert render.page_diffs(store, survey) == []
     zh = survey_copy / "README_zh.md"
     zh.write_text(zh.read_text(encoding="utf-8").replace("<!-- END survey-kg:curation -->",
                                                          "stale\n<!-- END survey-kg:curation -->"),
                   encoding="utf-8")
-    assert render.write_readmes(graph, survey) == [zh]
+    assert render.write_pages(store, survey) == [zh]
 
 
 def test_a_broken_readme_stops_before_anything_is_written(survey_copy):
@@ -347,23 +325,23 @@ def test_a_broken_readme_stops_before_anything_is_written(survey_copy):
 
 def test_two_renders_are_byte_identical(survey_copy):
     survey = Survey(survey_copy)
-    graph = load_files([survey.data])
-    first = [new for _, _, new in render.readme_updates(graph, survey)]
-    second = [new for _, _, new in render.readme_updates(load_files([survey.data]), survey)]
+    store = load([survey.data])
+    first = [new for _, _, new in render.page_updates(store, survey)]
+    second = [new for _, _, new in render.page_updates(load([survey.data]), survey)]
     assert first == second and len(first) == 2
 
 
-def test_a_streamed_readme_is_the_text_readme_updates_returns(survey_copy):
-    """stage_readmes writes each README as it renders it; its bytes are those of the whole-text
-    path (readme_updates), with CRLF line ends too, and nothing is in place before commit."""
+def test_a_streamed_readme_is_the_text_page_updates_returns(survey_copy):
+    """stage_pages writes each README as it renders it; its bytes are those of the whole-text
+    path (page_updates), with CRLF line ends too, and nothing is in place before commit."""
     survey = Survey(survey_copy)
     zh = survey_copy / "README_zh.md"
     stale = zh.read_text(encoding="utf-8").replace("<!-- END survey-kg:curation -->",
                                                    "stale\n<!-- END survey-kg:curation -->")
     zh.write_bytes(stale.replace("\n", "\r\n").encode("utf-8"))
-    graph = load_files([survey.data])
-    expected = {path: new.encode("utf-8") for path, _, new in render.readme_updates(graph, survey)}
-    staged = render.stage_readmes(graph, survey)
+    store = load([survey.data])
+    expected = {path: new.encode("utf-8") for path, _, new in render.page_updates(store, survey)}
+    staged = render.stage_pages(store, survey)
     assert [(file.path.name, file.changed) for file in staged] == [("README.md", False),
                                                                   ("README_zh.md", True)]
     assert zh.read_bytes() == stale.replace("\n", "\r\n").encode("utf-8")  # not yet in place
@@ -381,11 +359,23 @@ README_PIECES = st.sampled_from([
     "<!-- a comment -->", "<!-- BEGIN survey-kg: listing", "<!-- BEGIN survey-kg:nosuch -->"])
 
 
+def every_line(text: str):
+    """(index, start, end, next) of every line, as str.splitlines() cuts them: the reference the
+    marker scan's search for the lines that matter is checked against."""
+    offset = 0
+    for index, line in enumerate(text.splitlines(keepends=True)):
+        yield index, offset, offset + len(line.splitlines()[0]), offset + len(line)
+        offset += len(line)
+
+
 def _cut(text, every):
-    try:
-        return render._sections(text, known={"summary", "listing"}, every=every)
-    except InputError as exc:
-        return str(exc)
+    with pytest.MonkeyPatch.context() as patch:
+        if every:
+            patch.setattr(render, "_lines", every_line)
+        try:
+            return render._sections(text, known={"summary", "listing"})
+        except InputError as exc:
+            return str(exc)
 
 
 @settings(max_examples=400, deadline=None)

@@ -1,21 +1,23 @@
-"""survey_kg.render: escaping for each place text lands, hostile data, markers, templates,
-determinism. Rendered pages are parsed with markdown-it-py (CommonMark + tables), the way a reader's
-renderer sees them."""
+"""survey_kg.render (markdown: escaping filters, templates; pages: sections, markers): escaping
+for each place text lands, hostile data, markers, templates, determinism. Rendered pages are parsed
+with markdown-it-py (CommonMark + tables), the way a reader's renderer sees them."""
 
 import re
 import shutil
 from html.parser import HTMLParser
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from rdflib import Graph
 
-from survey_kg import render
 from survey_kg.errors import InputError
-from survey_kg.load import load_files
-from survey_kg.resources import Survey
+from survey_kg.load import load
+from survey_kg.paths import Survey
+from survey_kg.queries import row_type
+from survey_kg.render import markdown as render
+from survey_kg.render import pages
 
 from .conftest import FIXTURES, ROOT
 
@@ -113,16 +115,22 @@ def page(sections: dict[str, str]) -> str:
                      for n, text in sections.items())
 
 
+def render_sections(store, survey, lang) -> dict[str, str]:
+    """Every section's markdown in `lang`, by name."""
+    return {name: pages.render_section(store, survey, name, lang)
+            for name in sorted(pages.sections())}
+
+
 @pytest.fixture(scope="module")
 def hostile_graph(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "hostile.ttl"
     path.write_text(HOSTILE, encoding="utf-8")
-    return load_files([FIXTURE, path])
+    return load([FIXTURE, path])
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
 def hostile_page(request, hostile_graph):
-    return page(render.render_sections(hostile_graph, Survey(ROOT), request.param))
+    return page(render_sections(hostile_graph, Survey(ROOT), request.param))
 
 
 # ------------------------------------------------------------------------------------ escaping
@@ -242,7 +250,7 @@ def test_no_heading_comes_from_data(hostile_page):
 
 
 def test_non_http_links_are_withheld_with_a_note(hostile_graph):
-    listing = render.render_sections(hostile_graph, Survey(ROOT), "en")["listing"]
+    listing = pages.render_section(hostile_graph, Survey(ROOT), "listing", "en")
     hrefs = [t.attrs["href"] for t in all_tokens(parser().parse(listing)) if t.type == "link_open"]
     assert "http://ok.example/path%28with%29parens" in hrefs
     assert not any("javascript" in href or href.startswith("ftp") for href in hrefs)
@@ -252,7 +260,7 @@ def test_non_http_links_are_withheld_with_a_note(hostile_graph):
 
 
 def test_mermaid_labels_from_data_stay_in_their_quotes(hostile_graph):
-    venues = render.render_sections(hostile_graph, Survey(ROOT), "en")["papers_per_venue"]
+    venues = pages.render_section(hostile_graph, Survey(ROOT), "papers_per_venue", "en")
     chart = venues.split("```mermaid\n", 1)[1].split("```", 1)[0]
     slices = [line.strip() for line in chart.splitlines()[2:]]
     assert slices and all(re.fullmatch(r'"[^"]*" : \d+', line) for line in slices), slices
@@ -262,11 +270,11 @@ def test_mermaid_labels_from_data_stay_in_their_quotes(hostile_graph):
 # ------------------------------------------------------------------------------------ sections
 
 def test_every_section_names_queries_that_exist():
-    sections = render.sections()
+    sections = pages.sections()
     assert set(sections) == {"listing", "summary", "papers_per_year", "papers_per_venue",
                              "author_index", "papers_without_code", "translation_coverage",
                              "curation"}
-    from survey_kg.query import find_query
+    from survey_kg.queries import find_query
 
     for section in sections.values():
         assert section.queries, section.name
@@ -276,8 +284,8 @@ def test_every_section_names_queries_that_exist():
 
 def test_texts_in_one_language_only_are_marked(hostile_graph):
     survey = Survey(ROOT)
-    zh = visible_text(render.render_sections(hostile_graph, survey, "zh")["listing"])
-    en = visible_text(render.render_sections(hostile_graph, survey, "en")["listing"])
+    zh = visible_text(pages.render_section(hostile_graph, survey, "listing", "zh"))
+    en = visible_text(pages.render_section(hostile_graph, survey, "listing", "en"))
     assert "（仅有英文） Beta in one line." in zh
     assert "(Chinese only) 伽马一句话。" in en
     assert "(Chinese only) 贝塔第一。" in en  # the key points list comes whole from Chinese
@@ -286,30 +294,30 @@ def test_texts_in_one_language_only_are_marked(hostile_graph):
 def test_preprint_server_reads_as_a_preprint(hostile_graph):
     survey = Survey(ROOT)
     assert "Published in: arXiv preprint (2023)" in visible_text(
-        render.render_sections(hostile_graph, survey, "en")["listing"])
+        pages.render_section(hostile_graph, survey, "listing", "en"))
     assert "发表于： arXiv 预印本（2023）" in visible_text(
-        render.render_sections(hostile_graph, survey, "zh")["listing"])
+        pages.render_section(hostile_graph, survey, "listing", "zh"))
 
 
 def test_categories_come_in_notation_order(hostile_graph):
-    listing = render.render_sections(hostile_graph, Survey(ROOT), "en")["listing"]
+    listing = pages.render_section(hostile_graph, Survey(ROOT), "listing", "en")
     headings = re.findall(r"^### (.*)$", listing, re.M)
     assert [h.split(" ")[0] for h in headings] == ["Main", "Side", "Evil", "Tenth"]
 
 
 def test_unknown_language_is_an_input_error(hostile_graph):
     with pytest.raises(InputError) as info:
-        render.render_sections(hostile_graph, Survey(ROOT), "fr")
+        pages.render_section(hostile_graph, Survey(ROOT), "listing", "fr")
     assert "no README language 'fr'" in str(info.value)
 
 
 def test_rendering_is_deterministic(hostile_graph):
-    shuffled = Graph()
-    for triple in reversed(sorted(hostile_graph)):
-        shuffled.add(triple)
-    first = render.render_sections(hostile_graph, Survey(ROOT), "zh")
-    assert render.render_sections(hostile_graph, Survey(ROOT), "zh") == first
-    assert render.render_sections(shuffled, Survey(ROOT), "zh") == first
+    shuffled = ox.Store()
+    shuffled.extend(reversed(sorted(hostile_graph, key=str)))  # the triples added in another order
+    assert len(shuffled) == len(hostile_graph)
+    first = render_sections(hostile_graph, Survey(ROOT), "zh")
+    assert render_sections(hostile_graph, Survey(ROOT), "zh") == first
+    assert render_sections(shuffled, Survey(ROOT), "zh") == first
 
 
 @pytest.fixture
@@ -318,6 +326,7 @@ def templates(tmp_path, monkeypatch):
     folder = tmp_path / "templates"
     shutil.copytree(render.templates_dir(), folder)
     monkeypatch.setattr(render, "templates_dir", lambda: folder)
+    monkeypatch.setattr(pages, "templates_dir", lambda: folder)
     render.environment.cache_clear()
     render.labels.cache_clear()
     yield folder
@@ -330,14 +339,14 @@ def test_a_section_is_a_template_naming_its_queries(templates, hostile_graph):
         "{#- survey-kg section\nquery years: papers_per_year\n-#}\n"
         "{% for row in years %}- {{ row.year | md }}: {{ row.papers | int }}\n{% endfor %}",
         encoding="utf-8")
-    out = render.render_sections(hostile_graph, Survey(ROOT), "en", names=["year_list"])
-    assert out == {"year_list": "- 2022: 1\n- 2023: 2\n- 2024: 2\n"}
+    out = pages.render_section(hostile_graph, Survey(ROOT), "year_list", "en")
+    assert out == "- 2022: 1\n- 2023: 2\n- 2024: 2\n"
 
 
-def test_a_languages_rows_are_let_go_after_the_last_section_reading_them(templates, tmp_path,
-                                                                          hostile_graph):
-    """A query runs once for both READMEs; its rows for a README's language are dropped once
-    the last section of that README that reads them is written, not at the end of the README."""
+def test_a_query_runs_once_for_every_section_and_page_reading_it(templates, tmp_path,
+                                                                  hostile_graph):
+    """A query runs once for both READMEs and every section reading it: one with ?lang runs
+    unbound, and each README's sections get the rows of its language."""
     for name in ("points_a", "points_b"):
         (templates / f"{name}.md.j2").write_text(
             "{#- survey-kg section\nquery points: paper_key_points\n-#}\n"
@@ -349,25 +358,23 @@ def test_a_languages_rows_are_let_go_after_the_last_section_reading_them(templat
     (tmp_path / "README.md").write_text(markers, encoding="utf-8")
     (tmp_path / "README_zh.md").write_text(markers, encoding="utf-8")
     runs = []
-    real = render.solutions
+    real = pages.run
 
-    def solutions(store, query, bindings):
-        runs.append(query.name)
-        return real(store, query, bindings)
-    cache: dict = {}
-    seen = {}
+    def run(store, query, params=None):
+        runs.append((query.name, params))
+        return real(store, query, params)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "solutions", solutions)
-        for path, generate in render._readmes(hostile_graph, Survey(tmp_path), cache):
-            lang = "en" if path.name == "README.md" else "zh"
-            for piece in generate(path.read_text(encoding="utf-8")):
-                seen.setdefault((lang, piece), sorted(cache))
-    counts = [piece for lang, piece in seen if piece.strip().isdigit()]
-    assert counts and all(int(count) > 0 for count in counts)  # both sections had the rows
-    assert runs.count("paper_key_points") == 1  # one run for both sections and both READMEs
-    assert ("paper_key_points", "en") not in seen[("en", "years")]  # let go before "years"
-    assert ("paper_key_points", "zh") in seen[("en", "years")]  # kept for the Chinese README
-    assert ("paper_key_points", "zh") not in seen[("zh", "years")]
+        patch.setattr(pages, "run", run)
+        updates = pages.page_updates(hostile_graph, Survey(tmp_path))
+    points = pages.find_query("paper_key_points")
+    for path, _, new in updates:
+        lang = "en" if path.name == "README.md" else "zh"
+        bound = len(real(hostile_graph, points, {"lang": lang}))
+        assert bound > 0
+        assert re.findall(r"^\d+$", new, re.M) == [str(bound), str(bound)], path.name
+        assert "\nyears\n" in new
+    assert [name for name, _ in runs] == ["paper_key_points", "papers_per_year"]
+    assert all(not params for _, params in runs)  # ?lang unbound: one run for both languages
 
 
 def test_a_value_printed_without_an_escaping_filter_is_refused(templates, hostile_graph):
@@ -375,7 +382,7 @@ def test_a_value_printed_without_an_escaping_filter_is_refused(templates, hostil
         "{#- survey-kg section\nquery rows: summary\n-#}\n{% for row in rows %}{{ row.title }}{% endfor %}",
         encoding="utf-8")
     with pytest.raises(InputError) as info:
-        render.render_sections(hostile_graph, Survey(ROOT), "en", names=["raw"])
+        pages.render_section(hostile_graph, Survey(ROOT), "raw", "en")
     assert "without an escaping filter" in info.value.message
     assert info.value.file.endswith("raw.md.j2")
 
@@ -383,7 +390,7 @@ def test_a_value_printed_without_an_escaping_filter_is_refused(templates, hostil
 def test_a_template_without_its_header_is_refused(templates):
     (templates / "bare.md.j2").write_text("no header\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        render.sections()
+        pages.sections()
     assert "survey-kg section" in info.value.message and info.value.line == 1
 
 
@@ -391,7 +398,7 @@ def test_a_template_naming_an_unknown_query_is_refused(templates, hostile_graph)
     (templates / "lost.md.j2").write_text(
         "{#- survey-kg section\nquery rows: no_such_query\n-#}\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        render.render_sections(hostile_graph, Survey(ROOT), "en", names=["lost"])
+        pages.render_section(hostile_graph, Survey(ROOT), "lost", "en")
     assert "unknown query 'no_such_query'" in str(info.value)
 
 
@@ -404,18 +411,18 @@ def test_text_outside_markers_is_kept_byte_for_byte():
     text = ("\ufeff# Title\r\nhand text  \r\n<!-- BEGIN survey-kg:one -->\r\nold\r\n"
             "<!-- END survey-kg:one -->\r\nmiddle\n\n<!-- BEGIN survey-kg:two -->\n"
             "<!-- END survey-kg:two -->\ntail without newline")
-    out = render.update_readme_text(text, SECTIONS)
+    out = pages.update_text(text, SECTIONS)
     assert out == ("\ufeff# Title\r\nhand text  \r\n<!-- BEGIN survey-kg:one -->\r\n\r\n"
                    "generated one\r\n\r\n<!-- END survey-kg:one -->\r\nmiddle\n\n"
                    "<!-- BEGIN survey-kg:two -->\n\ngenerated two\n\n<!-- END survey-kg:two -->\n"
                    "tail without newline")
-    assert render.update_readme_text(out, SECTIONS) == out
+    assert pages.update_text(out, SECTIONS) == out
 
 
 def test_markers_in_code_fences_are_examples():
     text = ("```markdown\n<!-- BEGIN survey-kg:nope -->\n```\n"
             "<!-- BEGIN survey-kg:one -->\n<!-- END survey-kg:one -->\n")
-    out = render.update_readme_text(text, SECTIONS)
+    out = pages.update_text(text, SECTIONS)
     assert out.startswith("```markdown\n<!-- BEGIN survey-kg:nope -->\n```\n")
     assert "generated one" in out
 
@@ -432,17 +439,13 @@ def test_markers_in_code_fences_are_examples():
 ])
 def test_marker_errors_name_file_and_line(text, line, words):
     with pytest.raises(InputError) as info:
-        render.update_readme_text(text, SECTIONS, file="README.md")
+        pages.update_text(text, SECTIONS, file="README.md")
     assert words in info.value.message
     assert (info.value.file, info.value.line) == ("README.md", line)
     assert str(info.value).startswith(f"README.md:{line}")
 
 
 def test_templates_read_a_row_by_attribute_key_and_map():
-    import pyoxigraph as ox
-
-    from survey_kg.query import row_type
-
     make = row_type(["get", "title"])
     rows = [make((ox.NamedNode("https://example.org/a"), ox.Literal("A *b*"))),
             make((ox.NamedNode("https://example.org/c"), ox.Literal("C")))]
@@ -453,10 +456,6 @@ def test_templates_read_a_row_by_attribute_key_and_map():
 
 
 def test_join_md_escapes_each_item_as_map_md_join_does():
-    import pyoxigraph as ox
-
-    from survey_kg.query import row_type
-
     make = row_type(["paper", "name"])
     rows = [make((ox.NamedNode("https://example.org/a"), ox.Literal(name)))
             for name in ["A *b*", "C|D", "# E", "F\nG"]]
@@ -470,10 +469,6 @@ def test_join_md_escapes_each_item_as_map_md_join_does():
 
 
 def test_venue_filters_read_kind_year_and_absence():
-    import pyoxigraph as ox
-
-    from survey_kg.query import row_type
-
     make = row_type(["venue", "venueKind", "year"])
     skg = "https://w3id.org/survey-kg/ontology#"
     preprint, conference = ox.NamedNode(skg + "PreprintServer"), ox.NamedNode(skg + "Conference")
@@ -491,10 +486,6 @@ def test_venue_filters_read_kind_year_and_absence():
 
 
 def test_count_distinct_counts_as_map_unique_length_does():
-    import pyoxigraph as ox
-
-    from survey_kg.query import row_type
-
     make = row_type(["paper", "person"])
     a, b = ox.NamedNode("https://example.org/A"), ox.NamedNode("https://example.org/a")
     rows = [make((a, a)), make((a, b)), make((b, None)), make((b, None))]
@@ -519,4 +510,4 @@ def test_tidying_in_chunks_is_tidying_the_whole_text(text, cuts):
     points = sorted({min(cut, len(text)) for cut in cuts})
     chunks = [text[a:b] for a, b in zip([0, *points], [*points, len(text)])]
     whole = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
-    assert "".join(render._tidy(iter(chunks))) == whole
+    assert "".join(pages._tidy(iter(chunks))) == whole

@@ -1,17 +1,28 @@
-"""The synthetic survey generator: deterministic, valid, readable back from its own pages."""
+"""The synthetic survey generator (benchmarks/synth.py): deterministic, valid, readable back from
+its own pages."""
 
 import re
+import sys
 from collections import Counter
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Literal
-from rdflib.namespace import FOAF
 
 from survey_kg.importer import ARXIV_ID, import_pages, language_of
-from survey_kg.load import load_files
-from survey_kg.namespaces import PAPER, SKG
-from survey_kg.synth import LENGTHS, generate, write_survey
-from survey_kg.validate import validate
+from survey_kg.load import load
+from survey_kg.paths import PREFIXES, SPARQL_PREFIXES
+from survey_kg.rdf import select
+from survey_kg.rules import validate
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+try:
+    from synth import LENGTHS, generate, write_survey
+finally:
+    sys.path.remove(str(ROOT / "benchmarks"))
+
+PAPER = PREFIXES["paper"]
 
 
 def files_of(folder):
@@ -19,11 +30,26 @@ def files_of(folder):
             if p.is_file()}
 
 
+def as_store(graph) -> ox.Store:
+    """The importer's graph as a store, loaded as the loader loads data (an rdflib Graph goes
+    through N-Triples)."""
+    if isinstance(graph, ox.Store):
+        return graph
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def triples(store: ox.Store) -> set:
+    return {(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synth50")
     survey = write_survey(folder, 50, 11)
-    return folder, survey, load_files([folder / "data"])
+    return folder, survey, load([folder / "data"])
 
 
 @pytest.fixture(scope="module")
@@ -52,52 +78,54 @@ def test_layout_is_that_of_data(written):
 
 
 def test_generated_graph_passes_every_shape_without_a_warning(written):
-    _, _, graph = written
-    report = validate(graph)
+    _, _, store = written
+    report = validate(store)
     assert [(r.severity, r.focus, r.rule, r.message) for r in report.results] == []
 
 
 def test_import_of_the_pages_gives_the_papers_of_the_data(written, imported):
-    _, survey, graph = written
+    _, survey, store = written
     assert imported.papers == 50 and imported.entries == 100
     assert imported.findings == []
     # every triple the pages carry is in the data, and about papers the two are the same triples
-    imported_triples, data_triples = set(imported.graph), set(graph)
-    assert imported_triples - data_triples == set()
-    about_papers = {t for t in data_triples if str(t[0]).startswith(str(PAPER))}
-    assert {t for t in imported_triples if str(t[0]).startswith(str(PAPER))} == about_papers
+    imported_triples, data_triples = triples(as_store(imported.graph)), triples(store)
+    assert imported_triples and imported_triples - data_triples == set()
+    about_papers = {t for t in data_triples if t[0].value.startswith(PAPER)}
+    assert {t for t in imported_triples if t[0].value.startswith(PAPER)} == about_papers
 
 
-def authors(graph, arxiv):
-    rows = graph.query(
-        """SELECT ?name WHERE { ?p skg:arxivId ?id ; skg:authorship ?a .
-           ?a skg:position ?n ; skg:author/foaf:name ?name } ORDER BY ?n""",
-        initNs={"skg": SKG, "foaf": FOAF}, initBindings={"id": Literal(arxiv)})
-    return [str(r.name) for r in rows]
+def authors(store, arxiv):
+    rows = select(store, SPARQL_PREFIXES + f"""SELECT ?name WHERE {{
+        ?p skg:arxivId "{arxiv}" ; skg:authorship ?a .
+        ?a skg:position ?n ; skg:author/foaf:name ?name }} ORDER BY ?n""")[1]
+    return [name.value for name, in rows]
 
 
-def texts(graph, arxiv):
-    rows = graph.query(
-        """SELECT ?field ?text WHERE { ?p skg:arxivId ?id ; ?field ?text .
-           FILTER (?field IN (dcterms:title, skg:oneLiner, skg:coreInnovation, dcterms:abstract)) }""",
-        initNs={"skg": SKG, "dcterms": "http://purl.org/dc/terms/"}, initBindings={"id": Literal(arxiv)})
-    return sorted((str(r.field), r.text.language, str(r.text)) for r in rows)
+def texts(store, arxiv):
+    rows = select(store, SPARQL_PREFIXES + f"""SELECT ?field ?text WHERE {{
+        ?p skg:arxivId "{arxiv}" ; ?field ?text .
+        FILTER (?field IN (dcterms:title, skg:oneLiner, skg:coreInnovation, dcterms:abstract)) }}""")[1]
+    return sorted((field.value, text.language, text.value) for field, text in rows)
 
 
 def test_authors_in_order_and_texts_survive_the_pages(written, imported):
-    _, survey, graph = written
+    _, survey, store = written
+    from_pages = as_store(imported.graph)
     for paper in survey.papers:
-        assert authors(imported.graph, paper.arxiv) == paper.authors
-        assert authors(graph, paper.arxiv) == paper.authors
-        assert texts(imported.graph, paper.arxiv) == texts(graph, paper.arxiv)
-        assert len(texts(graph, paper.arxiv)) == 7  # a title and three texts in two languages
+        assert authors(from_pages, paper.arxiv) == paper.authors
+        assert authors(store, paper.arxiv) == paper.authors
+        assert texts(from_pages, paper.arxiv) == texts(store, paper.arxiv)
+        assert len(texts(store, paper.arxiv)) == 7  # a title and three texts in two languages
 
 
 def test_source_records_name_the_lines_of_the_entries(written):
-    folder, survey, graph = written
+    folder, survey, store = written
     lines = (folder / "pages" / "README_zh.md").read_text().splitlines()
+    source_line = ox.NamedNode(PREFIXES["skg"] + "sourceLine")
     for paper in survey.papers[:10]:
-        line = graph.value(PAPER[f"{paper.arxiv}/source/2"], SKG.sourceLine).toPython()
+        [quad] = store.quads_for_pattern(ox.NamedNode(f"{PAPER}{paper.arxiv}/source/2"),
+                                         source_line, None, ox.DefaultGraph())
+        line = int(quad.object.value)
         assert lines[line - 1] == "<details>"
         assert paper.title in lines[line]
 
@@ -156,11 +184,11 @@ def test_every_paper_names_a_keyword_of_its_category(big):
 
 
 def test_categories_form_a_hierarchy_under_one_scheme(written):
-    _, survey, graph = written
-    rows = graph.query("""SELECT ?c (COUNT(?b) AS ?n) WHERE {
+    _, survey, store = written
+    rows = select(store, SPARQL_PREFIXES + """SELECT ?c (COUNT(?b) AS ?n) WHERE {
         ?c a skos:Concept ; skos:inScheme category:scheme . OPTIONAL { ?c skos:broader ?b } }
-        GROUP BY ?c""")
-    broader = {str(r.c): int(r.n) for r in rows}
+        GROUP BY ?c""")[1]
+    broader = {c.value: int(n.value) for c, n in rows}
     assert len(broader) == 20
     assert sorted(broader.values()).count(0) == 5 and max(broader.values()) == 3
 
@@ -169,4 +197,4 @@ def test_an_empty_survey_still_has_its_sections(tmp_path):
     write_survey(tmp_path, 0, 1)
     page = (tmp_path / "pages" / "README.md").read_text()
     assert page.count("\n### ") == 20 and "<details>" not in page
-    assert validate(load_files([tmp_path / "data"])).results == []
+    assert validate(load([tmp_path / "data"])).results == []

@@ -29,9 +29,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .files import atomic_write
-from .importer import slug
-from .namespaces import BASE, CATEGORY, PAPER, PERSON, PREFIXES, VENUE
+from survey_kg.files import atomic_write
+from survey_kg.importer import slug
+from survey_kg.paths import BASE, PREFIXES
+CATEGORY, PAPER, PERSON, VENUE = (PREFIXES[p] for p in ("category", "paper", "person", "venue"))
 
 # Bump when the output for a given (n_papers, seed) changes, so caches keyed on it are refreshed.
 GENERATOR_VERSION = 2

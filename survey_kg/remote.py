@@ -1,4 +1,4 @@
-"""Remote SPARQL endpoints: run the survey's queries there, and publish the survey's graph.
+"""Remote SPARQL servers: run the survey's queries there, and publish the survey's graph.
 
 Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON results) and come back as the same
 `Rows` a local run gives, so every output format is byte-identical for the same data. Publishing
@@ -28,8 +28,6 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, VOID
 from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
                                             QueryBadFormed, SPARQLWrapperException, Unauthorized,
@@ -37,12 +35,14 @@ from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFo
 
 from . import __version__
 from .errors import EndpointError, InputError
-from .namespaces import DATASET
-from .query import Param, Rows, rows_from_json, term_for
+from .paths import PREFIXES
+from .queries import Param, Rows, term_for
+from .rdf import RDF_TYPE, named
+from .results import rows_from_json
 
 # The named graph `publish` replaces unless told otherwise is the IRI of the dataset the data
 # describes (its void:Dataset, in data/dataset.ttl); this one when the data describes none.
-FALLBACK_GRAPH = str(DATASET) + "survey"
+FALLBACK_GRAPH = PREFIXES["dataset"] + "survey"
 ATTEMPTS = 3  # tries per request; only connection errors, timeouts and 5xx answers are retried
 BACKOFF_S = 0.2  # wait before the 2nd try; doubles before each further one
 USER_AGENT = f"survey-kg/{__version__}"
@@ -145,16 +145,10 @@ def store_url_for(endpoint: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def default_graph_iri(graph: Graph | ox.Store) -> str:
-    """The IRI of the one void:Dataset in `graph` (an rdflib graph or an Oxigraph store), else
-    FALLBACK_GRAPH."""
-    if isinstance(graph, ox.Store):
-        quads = graph.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                        ox.NamedNode(str(VOID.Dataset)), ox.DefaultGraph())
-        nodes = sorted(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
-    else:
-        nodes = sorted(str(n) for n in graph.subjects(RDF.type, VOID.Dataset)
-                       if isinstance(n, URIRef))
+def default_graph_iri(store: ox.Store) -> str:
+    """The IRI of the one void:Dataset the store describes, else FALLBACK_GRAPH."""
+    quads = store.quads_for_pattern(None, RDF_TYPE, named("void:Dataset"), ox.DefaultGraph())
+    nodes = sorted(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
     if len(nodes) > 1:
         raise InputError("the data describes several datasets: " + ", ".join(nodes),
                          field="--graph", hint="name the graph to replace with --graph")
@@ -170,7 +164,7 @@ def _check_timeout(timeout: float) -> float:
 
 def _graph_term(graph_iri: str) -> str:
     """The graph IRI as a checked RDF term (never pasted raw into a query)."""
-    return term_for(Param("graph", "iri", "the named graph"), graph_iri).n3()
+    return str(term_for(Param("graph", "iri", "the named graph"), graph_iri))
 
 
 # ------------------------------------------------------------------------------------ queries
@@ -230,41 +224,33 @@ def _rows(url: str, body: bytes, content_type: str) -> Rows:
 
 # ---------------------------------------------------------------------------------- publish
 
-def publish(graph: Graph | ox.Store, store_url: str | None, graph_iri: str | None = None, *,
+def publish(store: ox.Store, store_url: str | None, graph_iri: str | None = None, *,
             query_url: str, timeout: float = 30.0, auth: Credentials | None = None,
             update_url: str | None = None) -> int:
-    """Replace the named graph `graph_iri` (default: `default_graph_iri(graph)`) with `graph` in
-    one request, then count its triples through `query_url` and return the count.
+    """Replace the named graph `graph_iri` (default: `default_graph_iri(store)`) with the store's
+    default graph in one request, then count its triples through `query_url` and return the count.
 
     The request is a Graph Store Protocol PUT to `store_url`, or, when only `update_url` is given,
     one SPARQL Update request (DROP SILENT GRAPH then INSERT DATA). A request that fails changes
     nothing on a transactional server (Oxigraph, Fuseki). A count that differs from the graph's
-    size raises EndpointError; the upload is then in place, not rolled back. `graph` is an rdflib
-    graph or an Oxigraph store (its default graph is sent: what the build's dumps hold)."""
+    size raises EndpointError; the upload is then in place, not rolled back."""
     if (store_url is None) == (update_url is None):
         raise InputError("give exactly one of a Graph Store URL and an update URL",
                          field="--store-endpoint", hint="--store-endpoint or --update-endpoint")
-    graph_iri = graph_iri or default_graph_iri(graph)
+    graph_iri = graph_iri or default_graph_iri(store)
     iri_term = _graph_term(graph_iri)
-    body = _ntriples(graph)
+    body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     if store_url is not None:
         _put(store_url, graph_iri, body, timeout, auth)
     else:
         _update(query_url, update_url, iri_term, body.decode("utf-8"), timeout, auth)
     count = count_triples(query_url, graph_iri, timeout=timeout, auth=auth)
-    if count != len(graph):
+    if count != len(store):
         raise EndpointError(f"{display(query_url)}: the graph {iri_term} holds {count} triples "
-                            f"after the upload, not {len(graph)}",
+                            f"after the upload, not {len(store)}",
                             hint="another client may have written to it at the same time; "
                                  "publish again")
     return count
-
-
-def _ntriples(graph: Graph | ox.Store) -> bytes:
-    """The graph as N-Triples (each term a valid SPARQL term too, for INSERT DATA)."""
-    if isinstance(graph, ox.Store):
-        return graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return graph.serialize(format="nt", encoding="utf-8")
 
 
 def count_triples(query_url: str, graph_iri: str, *, timeout: float = 30.0,
@@ -275,8 +261,8 @@ def count_triples(query_url: str, graph_iri: str, *, timeout: float = 30.0,
             "    GRAPH ?graph { ?s ?p ?o }\n}")
     rows = select(query_url, text, timeout=timeout, auth=auth)
     try:
-        return int(rows.rows[0]["triples"])
-    except (IndexError, KeyError, ValueError):
+        return int(rows.rows[0].get("triples").value)
+    except (IndexError, KeyError, ValueError, AttributeError):
         raise EndpointError(f"{display(query_url)}: the answer to the triple count holds no "
                             "number") from None
 

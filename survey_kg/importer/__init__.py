@@ -22,9 +22,33 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
-from .errors import InputError
-from .files import read_text
-from .namespaces import CATEGORY, PAPER, PERSON, SCHEMA, SKG, VENUE, new_graph
+from rdflib import Namespace
+
+from ..errors import InputError
+from ..files import read_text
+from ..paths import PREFIXES
+
+SKG, PAPER, PERSON, VENUE, CATEGORY, SCHEMA = (Namespace(PREFIXES[p]) for p in (
+    "skg", "paper", "person", "venue", "category", "schema"))
+
+
+def new_graph() -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def to_turtle(graph: Graph) -> str:
+    """The graph as the dumps write Turtle (sorted, Oxigraph's serializer)."""
+    from ..dump import _turtle
+    from ..dump.ntriples import canonical
+
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    out = __import__("io").BytesIO()
+    _turtle(store, canonical(store), out)
+    return out.getvalue().decode("utf-8")
 
 ARXIV_ID = re.compile(r"^[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}$")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

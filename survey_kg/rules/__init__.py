@@ -1,0 +1,209 @@
+"""The rules: SHACL validation of a survey graph against ontology/shapes.ttl, and its report.
+
+The rules live in the shapes file alone; `validate` runs them (survey_kg.rules.shacl) and turns
+each standard SHACL result into one that names the paper, the field, the problem and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from ..paths import PREFIXES, curie, ontology_file, shapes_file
+from ..rdf import RDF_TYPE, TRUE, SmallGraph, named, select
+from . import shacl
+
+SEVERITIES = {PREFIXES["sh"] + "Violation": "violation", PREFIXES["sh"] + "Warning": "warning",
+              PREFIXES["sh"] + "Info": "info"}
+ORDER = {"violation": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Result:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    rule: str
+    paper: str | None
+    field: str | None
+    fix: str | None
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    findings: list[shacl.Finding]
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+@lru_cache(maxsize=1)
+def shapes() -> SmallGraph:
+    return SmallGraph.read(shapes_file())
+
+
+@lru_cache(maxsize=1)
+def ontology() -> SmallGraph:
+    return SmallGraph.read(ontology_file())
+
+
+def checks(store: ox.Store, rules: SmallGraph | None = None) -> list[shacl.Check]:
+    """The shapes compiled for this store (instances of subclasses count only if it has any)."""
+    subclasses = bool(store.query(f"ASK {{ ?class <{PREFIXES['rdfs']}subClassOf> ?super }}"))
+    return shacl.compile_shapes(rules or shapes(), subclasses=subclasses)
+
+
+def validate(store: ox.Store, rules: SmallGraph | None = None,
+             compiled: list[shacl.Check] | None = None) -> Report:
+    """Validate the store's default graph against the survey's shapes (or `rules`; `compiled`:
+    their checks, compiled already). Never raises on invalid data; raises shacl.Unsupported for
+    shapes it cannot run."""
+    rules = rules or shapes()
+    findings = shacl.run(store, compiled if compiled is not None else checks(store, rules))
+    papers = _papers(store)
+    results = [_result(finding, rules, papers) for finding in findings]
+    results.sort(key=lambda r: (ORDER[r.severity], r.focus, r.path or "", r.rule, r.value or "",
+                                r.message))
+    return Report(results, findings)
+
+
+PAPERS = f"""SELECT ?paper ?id (MIN(STR(?name)) AS ?title) WHERE {{
+    ?paper <{PREFIXES['skg']}arxivId> ?id .
+    OPTIONAL {{ ?paper <{PREFIXES['dcterms']}title> ?name }}
+}} GROUP BY ?paper ?id"""
+
+
+def _papers(store: ox.Store) -> dict[str, str]:
+    """'2401.12945 (Lumiere: …)' by paper IRI: how a result names its paper."""
+    found: dict[str, str] = {}
+    for paper, arxiv, title in sorted(select(store, PAPERS)[1], key=lambda r: r[1].value):
+        if title is None:
+            found.setdefault(paper.value, arxiv.value)
+            continue
+        text = title.value
+        found.setdefault(paper.value,
+                         f"{arxiv.value} ({text if len(text) <= 50 else text[:47] + '...'})")
+    return found
+
+
+def _result(finding: shacl.Finding, rules: SmallGraph, papers: dict[str, str]) -> Result:
+    focus, path, found = finding.focus, finding.path, finding.value
+    if isinstance(found, (ox.NamedNode, ox.BlankNode)) and \
+            focus in rules.objects(finding.shape, shacl.sh("targetNode")):
+        focus = found  # a graph-wide rule (its sh:targetNode is no data node) is about its value
+    fix = rules.value(finding.constraint, named("skg:fix")) if finding.constraint else None
+    fix = fix or rules.value(finding.shape, named("skg:fix"))
+    return Result(
+        severity=SEVERITIES[finding.severity.value],
+        focus=focus.value,
+        path=path.value if isinstance(path, ox.NamedNode) else None,
+        value=found.value if found is not None else None,
+        message=finding.message,
+        rule=_rule_name(rules, finding.shape),
+        paper=_paper_of(papers, focus),
+        field=_field_label(path),
+        fix=fix.value if fix else None,
+    )
+
+
+def _rule_name(rules: SmallGraph, shape) -> str:
+    """The shape's prefixed name, or for an inline property shape its parent's and its path's."""
+    if isinstance(shape, ox.NamedNode):
+        return curie(shape.value)
+    parents = rules.subjects(shacl.sh("property"), shape)
+    path = rules.value(shape, shacl.sh("path"))
+    if parents and isinstance(parents[0], ox.NamedNode) and path is not None:
+        return curie(parents[0].value) + "/" + curie(path.value)
+    return "anonymous shape"
+
+
+def _paper_of(papers: dict[str, str], focus) -> str | None:
+    """The paper a result is about: the focus, or the paper a node is named under."""
+    if isinstance(focus, ox.Literal):
+        return None
+    if focus.value in papers:
+        return papers[focus.value]
+    if not focus.value.startswith(PREFIXES["paper"]):
+        return None
+    return papers.get(PREFIXES["paper"] + focus.value[len(PREFIXES["paper"]):].split("/")[0])
+
+
+def _field_label(path) -> str | None:
+    if not isinstance(path, ox.NamedNode):
+        return None
+    labels = ontology().objects(path, named("rdfs:label"))
+    english = min((label.value for label in labels if label.language == "en"), default=None)
+    name = curie(path.value)
+    return f"{english} ({name})" if english else name
+
+
+def format_text(report: Report) -> str:
+    lines = []
+    for r in report.results:
+        subject = f"paper {r.paper}" if r.paper else r.focus
+        where = f"{subject} · {r.field}" if r.field else subject
+        shown = r.value and r.value != r.focus and len(r.value) <= 80
+        lines.append(_visible(f"{r.severity.upper()}: {where}{f' = {r.value}' if shown else ''}: "
+                              f"{r.message}"))
+        lines.append(f"    fix: {r.fix}  [rule {r.rule}]" if r.fix else f"    [rule {r.rule}]")
+    lines.append(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+                 + ("" if report.results else ": the graph conforms to the shapes"))
+    return "\n".join(lines) + "\n"
+
+
+def _visible(text: str) -> str:
+    """Control, format and line-separator characters of the data written as \\uXXXX: a
+    zero-width space in a name must show, a right-to-left override must not turn the report
+    around, and an escape sequence in a title must not drive the terminal."""
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+                   else c for c in text)
+
+
+def format_json(report: Report) -> str:
+    return json.dumps([asdict(r) for r in report.results], ensure_ascii=False, indent=2) + "\n"
+
+
+def report_quads(findings: list[shacl.Finding]) -> list[ox.Quad]:
+    """The W3C validation report (sh:ValidationReport) of the findings, as triples."""
+    report = ox.BlankNode()
+    conforms = not any(f.severity.value == PREFIXES["sh"] + "Violation" for f in findings)
+    quads = [ox.Quad(report, RDF_TYPE, shacl.sh("ValidationReport")),
+             ox.Quad(report, shacl.sh("conforms"),
+                     TRUE if conforms else ox.Literal("false", datatype=TRUE.datatype))]
+    for finding in findings:
+        node = ox.BlankNode()
+        quads += [ox.Quad(report, shacl.sh("result"), node),
+                  ox.Quad(node, RDF_TYPE, shacl.sh("ValidationResult")),
+                  ox.Quad(node, shacl.sh("resultSeverity"), finding.severity),
+                  ox.Quad(node, shacl.sh("focusNode"), finding.focus),
+                  ox.Quad(node, shacl.sh("resultMessage"), ox.Literal(finding.message)),
+                  ox.Quad(node, shacl.sh("sourceShape"), finding.shape),
+                  ox.Quad(node, shacl.sh("sourceConstraintComponent"), finding.component)]
+        for predicate, term in (("resultPath", finding.path), ("value", finding.value),
+                                ("sourceConstraint", finding.constraint)):
+            if term is not None:
+                quads.append(ox.Quad(node, shacl.sh(predicate), term))
+    return quads
+
+
+def format_turtle(report: Report) -> str:
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in report_quads(report.findings)]
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                        prefixes={p: PREFIXES[p] for p in ("sh", "skg", "xsd")}).decode("utf-8")
