@@ -22,7 +22,7 @@ from .errors import ValidationFailed
 from .files import Staged, commit_all
 from .load import load, turtle_files
 from .paths import Survey
-from .render.pages import stage_pages
+from .render.pages import pages as survey_pages, stage_pages
 from .rules import Report, validate
 
 
@@ -85,8 +85,10 @@ def build(survey: Survey, out: Path | str | None = None,
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-kg-check") as worker:
             checked = worker.submit(_check_and_stage, store, folder, seconds)
+            rows: dict = {}
             try:
-                pages = _timed(seconds, "pages", stage_pages, store, survey)
+                before = [p for p in survey_pages(store, survey) if not p.needs_report]
+                pages = _timed(seconds, "pages", stage_pages, store, survey, before, rows)
             except Exception as exc:  # raised after the report: a violation is told first
                 page_error = exc
             finally:
@@ -100,6 +102,8 @@ def build(survey: Survey, out: Path | str | None = None,
             raise BuildStopped(report)
         if page_error is not None:
             raise page_error
+        after = [p for p in survey_pages(store, survey, report) if p.needs_report]
+        pages += stage_pages(store, survey, after, rows)
         changed = commit_all(pages)
         tell("pages", f"{len(changed)} page(s) changed", seconds["pages"])
         dump = staged.commit()

@@ -69,43 +69,63 @@ def _store(ctx):
 
 
 @main.command("import")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one Turtle file here (default: standard output).")
 @click.option("--split", type=click.Path(file_okay=False, path_type=Path),
-              help="Write a folder for review instead: papers/<arXiv ID>.ttl, people.ttl, "
+              help="Write a folder laid out like data/ instead: works/<ID>.ttl, people.ttl, "
                    "venues.ttl, categories.ttl.")
-def import_command(pages, out, split):
-    """Read survey PAGES (markdown, English or Chinese) and write Turtle.
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 when there are any).")
+@click.pass_context
+def import_command(ctx, paths, out, split, strict):
+    """Read survey pages (markdown, English or Chinese) and write Turtle.
 
-    Entries with the same arXiv ID are one paper; English and Chinese pages merge into one paper
-    with @en and @zh texts. Conflicts between entries, and text that could not be placed, are
-    listed on standard error with file and line. Then run `survey-kg validate` on the result.
+    PATHS are page files, or a survey folder: its root pages (README.md, README_zh.md) and every
+    section folder's pages are read. Entries with the same arXiv ID (or, without one, the same
+    title) are one work; a work listed in two sections is in both categories. Every problem is
+    reported on standard error with file, line, entry and field, and everything readable is
+    imported. Venues are matched against the venues of the survey found from the current
+    directory (data/venues.ttl).
 
-    \b
-    Example:
-      survey-kg import README.md README_zh.md --out raw.ttl
+    
+    Exit: 0 when nothing was reported at error level, 1 when something was (the rest is
+    written all the same), 2 for unusable input or usage.
+
+    
+    Examples:
+      survey-kg import sources/awesome-world-model-evolution --split imported/
+      survey-kg import consisency-paper/world-models/README.md --out world-models.ttl
     """
-    from .files import atomic_write
-    from .importer import import_pages, split_by_owner, to_turtle
+    from .importer import import_pages, import_tree, page_files
+    from .load import load
+    from .paths import find_survey
 
     if out and split:
         raise click.UsageError("give --out or --split, not both")
-    result = import_pages(pages)
+    known = find_survey(explicit=ctx.obj.get("root")).data / "venues.ttl"
+    venues = load([known]) if known.is_file() else None
+    if len(paths) == 1 and paths[0].is_dir():
+        result = import_tree(paths[0], venues)
+        pages = len(page_files(paths[0]))
+    else:
+        if any(path.is_dir() for path in paths):
+            raise click.UsageError("give one survey folder, or page files")
+        result = import_pages(paths, venues=venues)
+        pages = len(paths)
     for finding in result.findings:
         click.echo(str(finding), err=True)
     if split:
-        for name, graph in sorted(split_by_owner(result.graph).items()):
-            atomic_write(split / name, to_turtle(graph))
+        result.write(split)
     elif out:
-        atomic_write(out, to_turtle(result.graph))
+        from .files import atomic_write
+        atomic_write(out, result.turtle())
     else:
-        click.echo(to_turtle(result.graph), nl=False)
-    conflicts = sum(f.kind == "conflict" for f in result.findings)
-    unplaced = sum(f.kind == "not-placed" for f in result.findings)
-    click.echo(f"read {result.entries} entries from {len(pages)} page(s): {result.papers} papers, "
-               f"{len(result.graph)} triples; {conflicts} conflict(s), {unplaced} line(s) not placed",
+        click.echo(result.turtle().decode("utf-8"), nl=False)
+    errors, warnings = len(result.errors), len(result.warnings)
+    click.echo(f"read {result.entries} entries from {pages} page(s): {len(result.works)} works, "
+               f"{len(result.triples.triples)} triples; {errors} error(s), {warnings} warning(s)",
                err=True)
+    ctx.exit(1 if errors or (strict and warnings) else 0)
 
 
 @main.command()
@@ -320,8 +340,9 @@ def build_command(ctx, out):
         click.echo(format_text(exc.report), err=True, nl=False)
         raise
     s = result.dump.statistics
-    click.echo(f"built in {result.seconds['build']:.2f} s: {s.triples} triples, {s.papers} "
-               f"papers, {s.people} people, {s.venues} venues, {s.categories} categories; "
+    click.echo(f"built in {result.seconds['build']:.2f} s: {s.triples} triples, {s.works} works "
+               f"({s.papers} papers), {s.people} people, {s.organizations} organizations, "
+               f"{s.venues} venues, {s.categories} categories; "
                f"{len(result.report.warnings)} warning(s); {len(result.pages)} page(s) and "
                f"{len(result.dump.changed)} dump file(s) changed", err=True)
 
@@ -346,23 +367,26 @@ def readme_command(ctx, check):
     """
     from .render.pages import page_diffs, write_pages
 
+    from .rules import validate
+
     survey = survey_of(ctx)
     store = _store(ctx)
+    report = validate(store)  # the curation page lists its warnings
     if check:
-        diffs = page_diffs(store, survey)
+        diffs = page_diffs(store, survey, report)
         for diff in diffs:
             click.echo(diff, nl=False)
         if diffs:
-            click.echo(f"survey-kg: {len(diffs)} README(s) out of date with data/; run "
+            click.echo(f"survey-kg: {len(diffs)} page(s) out of date with data/; run "
                        "`survey-kg readme`", err=True)
             ctx.exit(1)
-        click.echo("READMEs are up to date", err=True)
+        click.echo("pages are up to date", err=True)
         return
-    written = write_pages(store, survey)
+    written = write_pages(store, survey, report)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:
-        click.echo("READMEs are up to date", err=True)
+        click.echo("pages are up to date", err=True)
 
 
 entry = main

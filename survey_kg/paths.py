@@ -12,6 +12,8 @@ BASE = "https://w3id.org/survey-kg/"
 PREFIXES = {
     "skg": BASE + "ontology#",
     "paper": BASE + "paper/",
+    "work": BASE + "work/",
+    "org": BASE + "organization/",
     "person": BASE + "person/",
     "venue": BASE + "venue/",
     "category": BASE + "category/",
@@ -29,6 +31,7 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "void": "http://rdfs.org/ns/void#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
@@ -76,9 +79,16 @@ def templates_dir() -> Path:
 
 @dataclass(frozen=True)
 class Survey:
-    """A survey laid out like this repository: data/, optional queries/, README.md, README_zh.md."""
+    """A survey laid out like this repository: data/, optional queries/, and its pages (root
+    pages README.md and README_zh.md, a folder per section) in survey/, or beside data/ when
+    there is no survey/ folder (a survey repository that is only the survey)."""
 
     root: Path
+
+    @property
+    def pages(self) -> Path:
+        inside = self.root / "survey"
+        return inside if inside.is_dir() else self.root
 
     @property
     def data(self) -> Path:
@@ -94,7 +104,7 @@ class Survey:
         return self.root.resolve() == (PACKAGE / "_bundled").resolve()
 
     def readme(self, lang: str) -> Path:
-        return self.root / ("README.md" if lang == "en" else f"README_{lang}.md")
+        return self.pages / ("README.md" if lang == "en" else f"README_{lang}.md")
 
     def dist(self) -> Path:
         if self.shipped:

@@ -10,6 +10,7 @@ Python dictionaries (`SmallGraph`). docs/decisions/0022-one-process.md says more
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from .paths import PREFIXES
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
+@lru_cache(maxsize=None)
 def named(curie: str) -> ox.NamedNode:
     """The term of a prefixed name of the project's prefixes, e.g. named("sh:minCount")."""
     prefix, _, local = curie.partition(":")
@@ -123,24 +125,27 @@ def turtle(triples, base: str | None = None) -> bytes:
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in dataset}
     first = base[:-1] if base else None
 
+    ranked = sorted({t.subject for t in triples},
+                    key=lambda s: (s.value != first, _natural(s.value)))
+    rank = {subject: number for number, subject in enumerate(ranked)}
+
     def order(t):
-        return (t.subject.value != first, _natural(str(t.subject)), t.predicate != RDF_TYPE,
-                _natural(str(t.predicate)), _natural(str(t.object)))
+        return rank[t.subject], t.predicate != RDF_TYPE, t.predicate.value, str(t.object)
     ordered = sorted(triples, key=order)
-    used = {term.value for t in ordered for term in (t.subject, t.predicate, t.object)
+    iris = {term for t in ordered for term in (t.subject, t.predicate, t.object)
             if isinstance(term, ox.NamedNode)}
-    used |= {t.object.datatype.value for t in ordered if isinstance(t.object, ox.Literal)}
-    prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items()
-                if any(value.startswith(namespace) for value in used)}
+    iris |= {t.object.datatype for t in ordered if isinstance(t.object, ox.Literal)}
+    used = {iri.value[:max(iri.value.rfind("/"), iri.value.rfind("#")) + 1] for iri in iris}
+    prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in used}
     if base is not None:
         prefixes[""] = base
     return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def _natural(text: str) -> list:
+def _natural(text: str) -> tuple:
     """A sort key in which numbers count as numbers: author-2 before author-10."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
-            for part in re.split(r"(\d+)", text)]
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text))
 
 
 class SmallGraph:

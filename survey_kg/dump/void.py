@@ -24,15 +24,21 @@ MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples",
 MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
 FORMAT_NAMES = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD"}
 # Class partitions: the query's column, the class it counts, and the partition's IRI segment.
-PARTITIONS = (("papers", "schema:ScholarlyArticle", "paper"), ("people", "foaf:Person", "person"),
+PARTITIONS = (("works", "schema:CreativeWork", "work"), ("papers", "schema:ScholarlyArticle", "paper"),
+              ("products", "schema:SoftwareApplication", "product"),
+              ("people", "schema:Person", "person"),
+              ("organizations", "schema:Organization", "organization"),
               ("venues", "skg:Venue", "venue"), ("categories", "skos:Concept", "category"))
 
 
 @dataclass(frozen=True)
 class Statistics:
     triples: int
+    works: int
     papers: int
+    products: int
     people: int
+    organizations: int
     venues: int
     categories: int
 

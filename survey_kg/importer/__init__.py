@@ -1,626 +1,314 @@
-"""Import survey pages (markdown, English or Chinese) into RDF.
+"""Import: survey pages (markdown, English and Chinese) → the survey's graph, as Turtle files.
 
-The importer only refuses what it cannot represent: an entry it cannot delimit (unclosed
-`<details>`), an entry it cannot identify (no or malformed arXiv ID), a field given twice in one
-entry, a link it cannot parse or that is no absolute IRI, a file it cannot read. Everything else it
-reads is kept in the graph and checked by the SHACL shapes (one place for each rule; a
-`javascript:` link is kept and reported there), or listed in the report as not placed. Entries of
-different pages with the same arXiv ID are one paper; where they disagree the report says so.
-Every entry read is a paper written (checked before returning). See docs/decisions/0008.
+    pages (pages.py) → entries, introductions, catalogs, each with file and line
+    works (works.py) → one work per arXiv ID or title, entries merged, conflicts reported
+    triples (triples.py) → works, people, venues; categories and the scheme (here)
+
+`import_tree(DIR)` reads a whole survey: the root pages (README.md, README_zh.md: introduction,
+parts, catalogs) and every section folder's pages. One bad entry never stops the rest: every
+problem is a Finding (file, line, entry, field, message, hint) and everything readable is
+imported. See docs/decisions/0023-importing-the-whole-survey.md.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS, XSD
-
-from rdflib import Namespace
 
 from ..errors import InputError
-from ..files import read_text
-from ..paths import PREFIXES
+from ..files import atomic_write
+from ..rdf import turtle
+from .pages import Category, Finding, Page, clean, fold, language_of, read_pages
+from ..rdf import RDF_TYPE
+from .triples import (WORK_TYPE, Triples, Venues, iri, people_triples, split, text,
+                      venue_triples, work_triples)
+from .works import Work, merge, parse_published, plain_text, slug, unescape
 
-SKG, PAPER, PERSON, VENUE, CATEGORY, SCHEMA = (Namespace(PREFIXES[p]) for p in (
-    "skg", "paper", "person", "venue", "category", "schema"))
-
-
-def new_graph() -> Graph:
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
-
-
-def to_turtle(graph: Graph) -> str:
-    """The graph as the dumps write Turtle (sorted, Oxigraph's serializer)."""
-    from ..dump import _turtle
-    from ..dump.ntriples import canonical
-
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    out = __import__("io").BytesIO()
-    _turtle(store, canonical(store), out)
-    return out.getvalue().decode("utf-8")
-
-ARXIV_ID = re.compile(r"^[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}$")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-# Field labels as the pages write them, in either language.
-FIELD_LABELS = {
-    "authors": "authors", "作者": "authors",
-    "arxiv id": "arxiv", "arxiv 编号": "arxiv", "arxiv编号": "arxiv",
-    "one-liner": "oneliner", "一句话概述": "oneliner", "一句话总结": "oneliner",
-    "published in": "venue", "发表于": "venue", "发表": "venue",
-    "links": "links", "链接": "links",
-}
-LINK_PROPERTIES = {
-    "paper": SCHEMA.url,
-    "pdf": SKG.pdf,
-    "code": SCHEMA.codeRepository,
-    "project page": SKG.projectPage, "project": SKG.projectPage, "homepage": SKG.projectPage,
-    "website": SKG.projectPage, "项目主页": SKG.projectPage, "代码": SCHEMA.codeRepository,
-    "论文": SCHEMA.url,
-}
-CORE_INNOVATION = {"core innovation", "核心创新"}
-ABSTRACT = {"abstract", "摘要"}
-KEY_POINTS = {"key points", "要点", "关键点"}
-PROFILE = {"capability profile", "能力特征"}
-SIGNIFICANCE = {"significance", "意义"}
-
-# The label stops at the first colon: a lazy label followed by optional white space backtracks
-# quadratically on a long line of spaces (a 10 MB line would take days).
-FIELD_LINE = re.compile(r"^\*\s+\*\*(?P<label>[^*:：]+)[:：]\s*\*\*\s*(?P<value>.*)$")
-PAGE_NOTE = re.compile(r"^\*\*(?P<label>[^*]+?)\*\*\s*[:：]\s*(?P<value>.*)$")
-SUMMARY_TITLE = re.compile(r"^<summary>\s*<b>(?P<title>.*)</b>\s*</summary>$")
-SUMMARY = re.compile(r"^<summary>(?P<label>.*)</summary>$")
-# A link target may hold balanced parentheses, as markdown allows (javascript:alert(1) must be read
-# and kept, so that validate reports it, not refused as unreadable).
-LINK = re.compile(r"^\[\[(?P<label>[^\]]+)\]\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)$")
-QUOTE_HEADING = re.compile(r"^>\s*\*\*(?P<label>[^*]+)\*\*\s*$")
-
-
-def language_of(text: str) -> str:
-    """The language a text is written in: Chinese if it has Han characters, else English."""
-    return "zh" if CJK.search(text) else "en"
-
-
-def clean(text: str) -> str:
-    """Collapse runs of white space (markdown line breaks, indentation) into one space."""
-    return " ".join(text.split())
-
-
-def slug(text: str) -> str:
-    """A readable IRI segment: accents folded, lowercase, runs of other characters as one '-'."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    result = re.sub(r"[^\w]+", "-", folded.lower()).strip("-_")
-    if not result:
-        result = "x-" + hashlib.sha1(text.encode()).hexdigest()[:10]
-    return result
-
-
-@dataclass
-class Finding:
-    """Something the import noticed: a conflict between entries, or text it could not place."""
-
-    kind: str  # "conflict" | "not-placed" | "note"
-    file: str
-    line: int
-    message: str
-    paper: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        about = ", ".join(x for x in (f"paper {self.paper}" if self.paper else "",
-                                       f"field {self.field}" if self.field else "") if x)
-        return f"{where}: {self.kind}: " + (f"{about}: " if about else "") + self.message
-
-
-@dataclass
-class Entry:
-    file: str
-    line: int
-    category: int | None
-    title: str | None = None
-    fields: dict = field(default_factory=dict)  # name -> (value, line)
-    texts: dict = field(default_factory=dict)  # "coreInnovation"/"abstract" -> (text, line)
-    key_points: list = field(default_factory=list)
-    key_points_line: int = 0
-
-
-@dataclass
-class Category:
-    labels: dict = field(default_factory=dict)  # lang -> text
-    definitions: dict = field(default_factory=dict)
-    notes: dict = field(default_factory=dict)
-
-
-@dataclass
-class Page:
-    file: str
-    entries: list = field(default_factory=list)
-    categories: list = field(default_factory=list)
-    findings: list = field(default_factory=list)
-
-
-class _PageParser:
-    """A line-oriented reader of one survey page."""
-
-    def __init__(self, text: str, file: str):
-        # Only "\n" ends a line (read_text has turned CR and CRLF into it): splitlines() would also
-        # break at U+2028, form feeds and other separators inside a title, and shift line numbers.
-        self.lines = text.split("\n")
-        self.file = file
-        self.page = Page(file)
-        self.i = 0
-
-    def error(self, line: int, message: str, *, field=None, hint=None):
-        raise InputError(message, file=self.file, line=line, field=field, hint=hint)
-
-    def not_placed(self, line: int, text: str, field=None):
-        short = text if len(text) <= 80 else text[:77] + "..."
-        self.page.findings.append(Finding("not-placed", self.file, line, f"not placed: {short!r}",
-                                          field=field))
-
-    def parse(self) -> Page:
-        while self.i < len(self.lines):
-            number, line = self.i + 1, self.lines[self.i].strip()
-            self.i += 1
-            if not line or line == "---":
-                continue
-            if line.startswith("<p") and "align" in line:
-                self.skip_block(number, "</p>")
-            elif line.startswith("### ") or line.startswith("## "):
-                self.page.categories.append(Category())
-                title = clean(line.lstrip("#"))
-                self.page.categories[-1].labels[language_of(title)] = title
-            elif line.startswith("#### "):
-                continue  # the "Representative Works" subheading: structure, not data
-            elif line == "<details>" or line.startswith("<details>"):
-                self.parse_entry(number, line[len("<details>"):].strip())
-            elif (m := PAGE_NOTE.match(line)) and self.page.categories:
-                self.page_note(number, m["label"], clean(m["value"]))
-            else:
-                self.not_placed(number, line)
-        return self.page
-
-    def skip_block(self, start: int, end: str):
-        while end not in self.lines[self.i - 1]:
-            if self.i == len(self.lines):  # else the rest of the page would vanish unreported
-                self.error(start, f"the block opened here is not closed: no {end} follows",
-                           hint=f"add {end} at the end of the block")
-            self.i += 1
-
-    def page_note(self, number: int, label: str, value: str):
-        key = label.strip().lower()
-        category = self.page.categories[-1]
-        target = (category.definitions if key in PROFILE else
-                  category.notes if key in SIGNIFICANCE else None)
-        if target is None:
-            self.not_placed(number, f"**{label}**: {value}")
-            return
-        target[language_of(value)] = value
-
-    def parse_entry(self, start: int, rest: str):
-        entry = Entry(self.file, start, len(self.page.categories) - 1 if self.page.categories else None)
-        pending = [rest] if rest else []
-        quote_field = None
-        quote_parts: list[str] = []  # joined once at the end: re-joining per line is quadratic
-        while True:
-            if pending:
-                number, line = start, pending.pop()
-            elif self.i < len(self.lines):
-                number, line = self.i + 1, self.lines[self.i].strip()
-                self.i += 1
-            else:
-                self.error(start, "entry is not closed: <details> has no matching </details>",
-                           hint="add </details> after the entry's last block")
-            if not line:
-                quote_field = None
-                continue
-            if m := SUMMARY_TITLE.match(line):
-                if entry.title is not None:
-                    self.error(number, "a new entry starts before the previous one is closed",
-                               hint=f"close the <details> opened at line {start} with </details>")
-                entry.title = clean(m["title"])
-            elif line == "</details>":
-                break
-            elif line == "<details>":
-                self.parse_inner_block(entry, number)
-            elif m := FIELD_LINE.match(line):
-                quote_field = None
-                self.entry_field(entry, number, m["label"], m["value"])
-            elif m := QUOTE_HEADING.match(line):
-                label = m["label"].strip().lower()
-                if label in CORE_INNOVATION:
-                    quote_field = "coreInnovation"
-                    self.set_text(entry, "coreInnovation", number, "")
-                else:
-                    self.not_placed(number, line)
-            elif line.startswith(">") and quote_field:
-                quote_parts.append(line[1:])
-            elif line == "---":
-                self.error(number, "entry is not closed: a '---' separator comes before </details>",
-                           hint=f"close the <details> opened at line {start} with </details>")
-            else:
-                self.not_placed(number, line)
-        if "coreInnovation" in entry.texts:
-            entry.texts["coreInnovation"] = (clean(" ".join(quote_parts)),
-                                             entry.texts["coreInnovation"][1])
-        if entry.title is None and not entry.fields:
-            self.error(start, "a <details> block that is not a survey entry",
-                       hint="an entry starts with <details> and <summary><b>Title</b></summary>")
-        self.check_identity(entry)
-        self.page.entries.append(entry)
-
-    def set_text(self, entry: Entry, name: str, number: int, text: str):
-        if name in entry.texts:
-            self.error(number, f"{name} is given twice in one entry "
-                               f"(first at line {entry.texts[name][1]})", field=name,
-                       hint="keep one of them")
-        entry.texts[name] = (text, number)
-
-    def parse_inner_block(self, entry: Entry, start: int):
-        label = None
-        body = []
-        while self.i < len(self.lines):
-            number, line = self.i + 1, self.lines[self.i].strip()
-            self.i += 1
-            if line == "</details>":
-                break
-            if label is None and (m := SUMMARY.match(line)):
-                label = clean(m["label"]).lower()
-                continue
-            if line.startswith("<details>") or SUMMARY_TITLE.match(line):
-                self.error(number, f"the block opened at line {start} is not closed",
-                           hint="add </details> at the end of the Abstract or Key points block")
-            if line:
-                body.append((number, line))
-        else:
-            self.error(start, "the block is not closed: <details> has no matching </details>",
-                       hint="add </details> at the end of the Abstract or Key points block")
-        if label in ABSTRACT:
-            self.set_text(entry, "abstract", start, clean(" ".join(text for _, text in body)))
-        elif label in KEY_POINTS:
-            if entry.key_points:
-                self.error(start, f"key points are given twice in one entry "
-                                  f"(first at line {entry.key_points_line})", field="keyPoint",
-                           hint="keep one list")
-            entry.key_points_line = start
-            points: list[list[str]] = []  # the lines of each point, joined once at the end
-            for number, text in body:
-                if text.startswith(("* ", "- ")):
-                    points.append([text[2:]])
-                elif points:
-                    points[-1].append(text)
-                else:
-                    self.not_placed(number, text, field="keyPoint")
-            entry.key_points = [clean(" ".join(lines)) for lines in points]
-        else:
-            for number, text in body:
-                self.not_placed(number, text, field=label)
-
-    def entry_field(self, entry: Entry, number: int, label: str, value: str):
-        name = FIELD_LABELS.get(label.strip().lower())
-        if name is None:
-            self.not_placed(number, f"**{label}:** {value.strip()}")
-            return
-        if name in entry.fields:
-            self.error(number, f"'{label.strip()}' is given twice in one entry "
-                               f"(first at line {entry.fields[name][1]})", field=name,
-                       hint="keep one of them")
-        entry.fields[name] = (clean(value), number)
-
-    def check_identity(self, entry: Entry):
-        if "arxiv" not in entry.fields:
-            named = f"entry {_short(entry.title)}" if entry.title else "entry"
-            self.error(entry.line, f"{named} has no arXiv ID", field="arXiv ID",
-                       hint="add a line '* **arXiv ID:** YYMM.NNNNN': the ID names the paper")
-        value, number = entry.fields["arxiv"]
-        value = re.sub(r"v[0-9]+$", "", value.removeprefix("arXiv:"))
-        if not ARXIV_ID.match(value):
-            self.error(number, f"arXiv ID {value!r} is not of the form YYMM.NNNNN", field="arXiv ID",
-                       hint="write the ID as on arxiv.org, e.g. 2401.12945")
-        entry.fields["arxiv"] = (value, number)
-
-
-def parse_page(path: Path | str) -> Page:
-    """Read one survey page into entries, categories and findings."""
-    path = Path(path)
-    return _PageParser(read_text(path), path.name).parse()
-
-
-def parse_links(value: str, file: str, number: int, findings: list, paper: str):
-    links = []
-    for part in (p.strip() for p in value.split("|")):
-        if not part:
-            continue
-        m = LINK.match(part)
-        if not m:
-            raise InputError(f"cannot read the link {part!r}", file=file, line=number, paper=paper,
-                             field="Links", hint="write links as [[Label]](https://...) separated by |")
-        prop = LINK_PROPERTIES.get(m["label"].strip().lower())
-        if prop is None:
-            findings.append(Finding("not-placed", file, number,
-                                    f"link label {m['label']!r} is not a known link kind "
-                                    f"({m['url']})", paper=paper, field="Links"))
-            continue
-        links.append((prop, _checked_iri(m["url"], file, number, paper)))
-    return links
-
-
-def _checked_iri(url: str, file: str, number: int, paper: str) -> str:
-    """The link as an absolute IRI, checked by the parser `load` uses, so that what import writes
-    load can read. A link that is no IRI (empty, relative, with a space or '<') cannot be stored;
-    one with a scheme other than http(s) can, and the shapes report it."""
-    try:
-        ox.NamedNode(url)
-    except ValueError as exc:
-        raise InputError(f"the link {url!r} is not an absolute URL: {exc}", file=file, line=number,
-                         paper=paper, field="Links",
-                         hint="write the full address, e.g. https://github.com/OWNER/REPO") from None
-    return url
-
-
-def parse_venue(value: str) -> tuple[str, str | None]:
-    """'CVPR 2024' -> ('CVPR', '2024'); 'arXiv preprint' -> ('arXiv', None)."""
-    m = re.match(r"^(?P<name>.*?)\s*(?P<year>(19|20)[0-9]{2})?$", value)
-    name = re.sub(r"\s+preprint$", "", m["name"], flags=re.IGNORECASE).strip()
-    return name, m["year"]
+__all__ = ["ImportResult", "Finding", "import_tree", "import_pages", "page_files"]
 
 
 @dataclass
 class ImportResult:
-    graph: Graph
-    findings: list
-    entries: int
-    papers: int
+    pages: list[Page]
+    works: list[Work]
+    findings: list[Finding]
+    triples: Triples
+    entries: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+    def store(self) -> ox.Store:
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples.triples)
+        return store
+
+    def write(self, folder: Path) -> list[Path]:
+        """Each file of data/ the import makes (works/<id>.ttl, people.ttl, venues.ttl,
+        categories.ttl), written atomically into `folder`."""
+        written = []
+        for name, text in self.files():
+            atomic_write(folder / name, text)
+            written.append(folder / name)
+        return written
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """(file name, Turtle) of each file of data/ the import makes, in order."""
+        return files_of(self.triples.triples)
+
+    def turtle(self) -> bytes:
+        """One Turtle document: the files one after the other, each after a comment naming it
+        (Turtle lets a document declare its prefixes again)."""
+        return b"\n".join(f"# {name}\n".encode("utf-8") + text for name, text in self.files())
 
 
-class _Merger:
-    """Merges entries into one record per arXiv ID and reports disagreements."""
-
-    def __init__(self):
-        self.papers: dict[str, dict] = {}
-        self.findings: list[Finding] = []
-
-    def conflict(self, entry: Entry, number: int, paper: str, fieldname: str, message: str):
-        self.findings.append(Finding("conflict", entry.file, number, message, paper, fieldname))
-
-    def merge_value(self, record, entry, key, value, number, label):
-        """Keep the first value of `key`; report a different later one."""
-        if key not in record:
-            record[key] = (value, entry.file, number)
-            return
-        first, file, line = record[key]
-        if first != value:
-            self.conflict(entry, number, record["id"], label,
-                          f"{_short(value)} differs from {_short(first)} at {file}:{line}; "
-                          f"kept the one at {file}:{line}")
-
-    def add(self, entry: Entry, category_iri):
-        arxiv = entry.fields["arxiv"][0]
-        record = self.papers.setdefault(arxiv, {"id": arxiv, "categories": [], "sources": [],
-                                                "links": []})
-        record["sources"].append((entry.file, entry.line))
-        if category_iri is not None and category_iri not in record["categories"]:
-            record["categories"].append(category_iri)
-        if entry.title:
-            self.merge_value(record, entry, ("title", language_of(entry.title)), entry.title,
-                             entry.line, "title")
-        if "authors" in entry.fields:
-            value, number = entry.fields["authors"]
-            self.merge_authors(record, entry, [clean(a) for a in value.split(",") if a.strip()],
-                               number)
-        if "oneliner" in entry.fields:
-            value, number = entry.fields["oneliner"]
-            if value:
-                self.merge_value(record, entry, ("oneLiner", language_of(value)), value, number,
-                                 "one-liner")
-        for name, (text, number) in entry.texts.items():
-            if text:
-                self.merge_value(record, entry, (name, language_of(text)), text, number, name)
-        if entry.key_points:
-            lang = language_of(" ".join(entry.key_points))
-            self.merge_value(record, entry, ("keyPoints", lang), tuple(entry.key_points),
-                             entry.key_points_line, "key points")
-        if "venue" in entry.fields:
-            value, number = entry.fields["venue"]
-            name, year = parse_venue(value)
-            self.merge_value(record, entry, "venue", name, number, "venue")
-            if year:
-                self.merge_value(record, entry, "year", year, number, "year")
-        if "links" in entry.fields:
-            value, number = entry.fields["links"]
-            self.merge_links(record, entry, parse_links(value, entry.file, number, self.findings,
-                                                         arxiv), number)
-
-    def merge_authors(self, record, entry, authors, number):
-        if "authors" not in record:
-            record["authors"] = (authors, entry.file, number)
-            return
-        first, file, line = record["authors"]
-        if first == authors:
-            return
-        shorter, longer = sorted((first, authors), key=len)
-        if longer[:len(shorter)] == shorter:
-            record["authors"] = (longer, entry.file, number) if longer is authors else record["authors"]
-            where = f"{entry.file}:{number}" if shorter is authors else f"{file}:{line}"
-            self.conflict(entry, number, record["id"], "authors",
-                          f"the author list at {where} stops after {len(shorter)} of "
-                          f"{len(longer)} authors; kept the longer list")
-        else:
-            self.conflict(entry, number, record["id"], "authors",
-                          f"author list ({len(authors)} authors) differs from the one at "
-                          f"{file}:{line} ({len(first)} authors); kept the one at {file}:{line}")
-
-    def merge_links(self, record, entry, links, number):
-        known = {url: prop for prop, url in record["links"]}
-        first_entry = not record.get("links_seen")
-        for prop, url in links:
-            if url in known:
-                if known[url] != prop:
-                    self.conflict(entry, number, record["id"], "links",
-                                  f"{url} is labelled {_label(prop)} here but "
-                                  f"{_label(known[url])} elsewhere; kept {_label(known[url])}")
-                continue
-            same_kind = [u for p, u in record["links"] if p == prop]
-            if not first_entry and same_kind and prop in (SCHEMA.url, SKG.pdf):
-                self.conflict(entry, number, record["id"], "links",
-                              f"{_label(prop)} link {url} differs from {same_kind[0]}; "
-                              f"kept {same_kind[0]}")
-                continue
-            record["links"].append((prop, url))
-            known[url] = prop
-        record["links_seen"] = True
+def files_of(triples) -> list[tuple[str, bytes]]:
+    """(file name, Turtle) of each file of data/ the triples belong in (see triples.split); a
+    work's file names its nodes with the empty prefix (`:author-1`)."""
+    found = []
+    for name, group in sorted(split(triples).items()):
+        work = next((t.subject.value for t in group if t.predicate == RDF_TYPE
+                     and t.object == WORK_TYPE), None) if name.startswith("works/") else None
+        found.append((name, turtle(group, work + "/" if work else None)))
+    return found
 
 
-def _short(value) -> str:
-    text = " | ".join(value) if isinstance(value, tuple) else value
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+def page_files(root: Path) -> list[Path]:
+    """The pages of a survey tree: its root pages, then each section folder's, English first."""
+    def pages_in(folder: Path) -> list[Path]:
+        found = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".md"
+                 and p.stem.lower().startswith("readme")]
+        return sorted(found, key=lambda p: (p.stem.lower() != "readme", p.name.lower()))
+    sections = sorted({p.parent for p in root.rglob("*") if p.is_file()
+                       and p.name.lower().startswith("readme") and p.suffix.lower() == ".md"
+                       and p.parent != root}, key=lambda p: p.as_posix())
+    return pages_in(root) + [page for folder in sections for page in pages_in(folder)]
 
 
-def _label(prop) -> str:
-    return {SCHEMA.url: "Paper", SKG.pdf: "PDF", SCHEMA.codeRepository: "Code",
-            SKG.projectPage: "Project Page"}[prop]
+def import_tree(root: Path | str, venues: ox.Store | None = None) -> ImportResult:
+    """Import a whole survey tree (see `page_files`). `venues`: a store with the survey's known
+    venues (data/venues.ttl), which names on the pages are matched against."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError("no such folder", file=root, hint="give the survey's folder")
+    files = page_files(root)
+    if not files:
+        raise InputError("no survey pages (README.md, README_zh.md) in the folder", file=root)
+    return import_pages(files, root, venues)
 
 
-def _merge_categories(pages: list[Page]) -> list[tuple[URIRef, Category]]:
-    """Categories of different pages are the same when they stand at the same place (the n-th
-    section heading): the pages of one survey are translations of each other."""
-    merged: list[Category] = []
-    for page in pages:
-        for index, category in enumerate(page.categories):
-            if index == len(merged):
-                merged.append(Category())
-            for attr in ("labels", "definitions", "notes"):
-                for lang, text in getattr(category, attr).items():
-                    getattr(merged[index], attr).setdefault(lang, text)
-    result = []
-    for category in merged:
-        name = category.labels.get("en") or next(iter(category.labels.values()))
-        result.append((CATEGORY[slug(name)], category))
-    return result
-
-
-def import_pages(paths: list[Path | str]) -> ImportResult:
-    """Import survey pages into one graph; see the module docstring."""
-    pages = [parse_page(p) for p in paths]
-    categories = _merge_categories(pages)
-    merger = _Merger()
-    for page in pages:
-        merger.findings.extend(page.findings)
+def import_pages(paths, root: Path | None = None, venues: ox.Store | None = None
+                 ) -> ImportResult:
+    """Import survey pages: section pages (their entries) and root pages (parts, catalogs)."""
+    paths = [Path(p) for p in paths]
+    pages = read_pages(paths, root)
+    findings = [f for page in pages for f in page.findings]
+    sections = [p for p in pages if p.kind == "section"]
+    roots = [p for p in pages if p.kind == "root"]
+    categories = _categories(sections, roots, findings, root)
+    for page in sections:
         for entry in page.entries:
-            iri = categories[entry.category][0] if entry.category is not None else None
-            merger.add(entry, iri)
-    graph = new_graph()
-    for iri, category in categories:
-        _category_triples(graph, iri, category)
-    for record in merger.papers.values():
-        _paper_triples(graph, record, merger.findings)
-    entries = [entry for page in pages for entry in page.entries]
-    _check_every_entry_is_a_paper(entries, graph)
-    return ImportResult(graph, merger.findings, len(entries), len(merger.papers))
+            entry.category = categories.slug_of(page)
+    entries = [entry for page in sections for entry in page.entries]
+    works, merged = merge(entries)
+    findings += merged
+    out = Triples()
+    known = Venues.of(venues)
+    for work in works:
+        work_triples(out, work, known, categories.iris)
+    people_triples(out)
+    venue_triples(out)
+    categories.triples(out)
+    findings += out.findings
+    findings += _check_catalogs(roots, sections, categories)
+    return ImportResult(pages, works, findings, out, len(entries))
 
 
-def _check_every_entry_is_a_paper(entries: list[Entry], graph: Graph):
-    """The count check of "nothing lost": every entry read is a paper written (entries with one
-    arXiv ID are one paper). A failure here is a defect of the importer, not of the page."""
-    for entry in entries:
-        arxiv = entry.fields["arxiv"][0]
-        if (PAPER[arxiv], SKG.arxivId, Literal(arxiv)) not in graph:
-            raise RuntimeError(f"{entry.file}:{entry.line}: entry {arxiv} was read but no paper "
-                               "was written for it")
+# ------------------------------------------------------------------------------ categories
+
+@dataclass
+class _Categories:
+    """The categories of the pages: a section page's heading and introduction, and what the
+    root pages say (parts, order, symbols)."""
+    by_path: dict[str, dict] = field(default_factory=dict)  # section path -> what is known
+    parts: list[dict] = field(default_factory=list)
+    scheme: dict = field(default_factory=dict)
+    iris: dict[str, ox.NamedNode] = field(default_factory=dict)  # slug -> IRI
+    page_path: dict[str, str] = field(default_factory=dict)  # page name -> section path
+
+    def slug_of(self, page: Page) -> str:
+        return self.by_path[self.page_path[page.name]]["slug"]
+
+    def triples(self, out: Triples) -> None:
+        scheme = iri("category", "scheme")
+        add = out.add
+        add(scheme, "rdf:type", ox.NamedNode("http://www.w3.org/2004/02/skos/core#ConceptScheme"))
+        for lang, value in sorted(self.scheme.get("title", {}).items()):
+            add(scheme, "skos:prefLabel", text(value, lang))
+        for lang, value in sorted(self.scheme.get("tagline", {}).items()):
+            add(scheme, "skos:definition", text(value, lang))
+        for lang, value in sorted(self.scheme.get("introduction", {}).items()):
+            add(scheme, "skg:introduction", text(value, lang))
+        labels = {info["labels"].get("en", ""): info for info in self.by_path.values()}
+        for info in self.by_path.values():
+            me = self.iris[info["slug"]]
+            add(me, "rdf:type", ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept"))
+            add(me, "skos:inScheme", scheme)
+            add(me, "skos:notation", ox.Literal(str(info["notation"])))
+            add(me, "skg:sectionPath", ox.Literal(info["path"]))
+            if info.get("symbol"):
+                add(me, "skg:symbol", ox.Literal(info["symbol"]))
+            for lang, value in sorted(info["labels"].items()):
+                add(me, "skos:prefLabel", text(value, lang))
+            for lang, intro in sorted(info["intro"].items()):
+                if intro.markdown:
+                    add(me, "skg:introduction", text(intro.markdown, lang))
+                if intro.definition:
+                    add(me, "skos:definition", text(plain_text(intro.definition.value), lang))
+                if intro.scope_note:
+                    add(me, "skos:scopeNote", text(plain_text(intro.scope_note.value), lang))
+            broader = [labels[part] for part in _parts(info["labels"].get("en", ""))
+                       if part in labels]
+            for other in broader:
+                add(me, "skos:broader", self.iris[other["slug"]])
+            if not broader:
+                add(me, "skos:topConceptOf", scheme)
+                add(scheme, "skos:hasTopConcept", me)
+        for number, part in enumerate(self.parts, 1):
+            if part["own"]:
+                continue  # a part that is one category (Benchmarks): no collection around it
+            me = iri("category", slug(part["labels"].get("en") or next(iter(part["labels"].values()))))
+            add(me, "rdf:type", ox.NamedNode("http://www.w3.org/2004/02/skos/core#Collection"))
+            add(me, "skos:notation", ox.Literal(str(number)))
+            if part.get("symbol"):
+                add(me, "skg:symbol", ox.Literal(part["symbol"]))
+            for lang, value in sorted(part["labels"].items()):
+                add(me, "skos:prefLabel", text(value, lang))
+            for lang, value in sorted(part["definition"].items()):
+                if value:
+                    add(me, "skg:introduction", text(value, lang))
+                    add(me, "skos:definition", text(plain_text(value), lang))
+            for path in part["paths"]:
+                add(me, "skos:member", self.iris[self.by_path[path]["slug"]])
 
 
-def _category_triples(graph: Graph, iri: URIRef, category: Category):
-    graph.add((iri, RDF.type, SKOS.Concept))
-    for attr, prop in (("labels", SKOS.prefLabel), ("definitions", SKOS.definition),
-                       ("notes", SKOS.scopeNote)):
-        for lang, text in sorted(getattr(category, attr).items()):
-            graph.add((iri, prop, Literal(text, lang=lang)))
+def _parts(label: str) -> list[str]:
+    """The capabilities an integration joins: "Modality + Spatial Consistency" -> ["Modality
+    Consistency", "Spatial Consistency"]; [] for a label without "+"."""
+    pieces = [clean(p) for p in label.split("+")]
+    if len(pieces) < 2 or not all(pieces):
+        return []
+    suffix = pieces[-1].split()[-1]
+    return [p if p.split()[-1] == suffix else f"{p} {suffix}" for p in pieces]
 
 
-def _paper_triples(graph: Graph, record: dict, findings: list):
-    arxiv = record["id"]
-    paper = PAPER[arxiv]
-    add = graph.add
-    add((paper, RDF.type, SCHEMA.ScholarlyArticle))
-    add((paper, SKG.arxivId, Literal(arxiv)))
-    add((paper, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{arxiv}")))
-    texts = {"oneLiner": SKG.oneLiner, "coreInnovation": SKG.coreInnovation,
-             "abstract": DCTERMS.abstract}
-    for (name, lang), (value, *_) in [(k, v) for k, v in record.items() if isinstance(k, tuple)]:
-        if name == "title":
-            add((paper, DCTERMS.title, Literal(value, lang=lang)))
-        elif name == "keyPoints":
-            for position, text in enumerate(value, 1):
-                point = PAPER[f"{arxiv}/key-point/{lang}/{position}"]
-                add((paper, SKG.keyPoint, point))
-                add((point, RDF.type, SKG.KeyPoint))
-                add((point, SKG.position, Literal(position)))
-                add((point, SKG.text, Literal(text, lang=lang)))
-        else:
-            add((paper, texts[name], Literal(value, lang=lang)))
-    for position, name in enumerate(record.get("authors", ((),))[0], 1):
-        person = PERSON[slug(name)]
-        authorship = PAPER[f"{arxiv}/author/{position}"]
-        add((paper, SKG.authorship, authorship))
-        add((paper, DCTERMS.creator, person))
-        add((authorship, RDF.type, SKG.Authorship))
-        add((authorship, SKG.position, Literal(position)))
-        add((authorship, SKG.author, person))
-        add((person, RDF.type, FOAF.Person))
-        add((person, FOAF.name, Literal(name)))
-    if "venue" in record:
-        name = record["venue"][0]
-        venue = VENUE[slug(name)]
-        add((paper, SKG.venue, venue))
-        add((venue, RDF.type, SKG.Venue))
-        add((venue, SKG.acronym, Literal(name)))
-    year = record.get("year", (None,))[0]
-    if year is None and "venue" in record:
-        year = "20" + arxiv[:2]
-        file, line = record["sources"][0]
-        findings.append(Finding("note", file, line, f"no year given; took {year} from the arXiv ID",
-                                arxiv, "year"))
-    if year:
-        add((paper, DCTERMS.issued, Literal(year, datatype=XSD.gYear)))
-    for prop, url in record["links"]:
-        add((paper, prop, URIRef(url)))
-    for category in record["categories"]:
-        add((paper, DCTERMS.subject, category))
-    for n, (file, line) in enumerate(record["sources"], 1):
-        source = PAPER[f"{arxiv}/source/{n}"]
-        add((paper, PROV.wasDerivedFrom, source))
-        add((source, RDF.type, PROV.Entity))
-        add((source, SKG.sourceFile, Literal(file)))
-        add((source, SKG.sourceLine, Literal(line)))
+def _categories(sections: list[Page], roots: list[Page], findings: list[Finding],
+                root: Path | None) -> _Categories:
+    found = _Categories()
+    order: list[str] = []
+    for page in sorted(roots, key=lambda p: p.lang != "en"):
+        for key in ("title", "tagline", "introduction"):
+            value = getattr(page, key)
+            if value:
+                found.scheme.setdefault(key, {})[language_of(value) if key != "introduction"
+                                                 else page.lang] = unescape(value) \
+                    if key != "introduction" else value
+        for index, part in enumerate(page.parts):
+            if index >= len(found.parts):
+                found.parts.append({"labels": {}, "definition": {}, "paths": [],
+                                    "symbol": part.symbol, "own": part.category_itself})
+            record = found.parts[index]
+            record["labels"].setdefault(page.lang, unescape(part.label.value))
+            record["definition"].setdefault(page.lang, part.definition)
+            for category in part.categories:
+                if category.path not in record["paths"]:
+                    record["paths"].append(category.path)
+                if category.path not in order:
+                    order.append(category.path)
+                info = found.by_path.setdefault(category.path, _info(category.path))
+                info["symbol"] = info.get("symbol") or category.symbol
+                info["root_labels"][page.lang] = unescape(category.label.value)
+    for page in sections:
+        path = _folder(page, root)
+        found.page_path[page.name] = path
+        if path not in order:
+            order.append(path)
+        info = found.by_path.setdefault(path, _info(path))
+        if page.category is None:
+            continue
+        label = unescape(page.category.label.value)
+        info["labels"].setdefault(page.lang, label)
+        info["intro"].setdefault(page.lang, page.category.intro)
+        info["symbol"] = info.get("symbol") or page.category.symbol
+        said = info["root_labels"].get(page.lang)
+        if said is not None and fold(said) != fold(label):
+            findings.append(Finding("warning", "label-differs", f"the root page calls this "
+                                    f"category '{said}', its page '{label}'", page.name,
+                                    page.category.label.line, hint="use one name for it"))
+    for number, path in enumerate(order, 1):
+        info = found.by_path[path]
+        info["notation"] = number
+        for lang, label in info["root_labels"].items():
+            info["labels"].setdefault(lang, label)
+        found.iris[info["slug"]] = iri("category", info["slug"])
+    return found
 
 
-def split_by_owner(graph: Graph) -> dict[str, Graph]:
-    """Split a survey graph into files a maintainer can review: one per paper (with its authorships,
-    key points and sources), and one each for people, venues and categories."""
-    parts: dict[str, Graph] = {}
-    for s, p, o in graph:
-        iri = str(s)
-        if iri.startswith(str(PAPER)):
-            name = "papers/" + quote(iri[len(str(PAPER)):].split("/")[0], safe=".-_") + ".ttl"
-        elif iri.startswith(str(PERSON)):
-            name = "people.ttl"
-        elif iri.startswith(str(VENUE)):
-            name = "venues.ttl"
-        else:
-            name = "categories.ttl"
-        if name not in parts:
-            parts[name] = new_graph()
-        parts[name].add((s, p, o))
-    return parts
+def _info(path: str) -> dict:
+    return {"path": path, "slug": slug(path.rsplit("/", 1)[-1]), "labels": {}, "intro": {},
+            "root_labels": {}}
+
+
+def _folder(page: Page, root: Path | None) -> str:
+    if root is not None and page.path.parent.is_relative_to(root):
+        return page.path.parent.relative_to(root).as_posix() or "."
+    return page.path.parent.name
+
+
+# ------------------------------------------------------------------------------ catalogs
+
+def _check_catalogs(roots: list[Page], sections: list[Page], categories: _Categories
+                    ) -> list[Finding]:
+    """Each catalog line of a root page names an entry of its section page (same language),
+    with the same venue and year."""
+    findings = []
+    by_path: dict[tuple[str, str], dict[str, object]] = {}
+    for page in sections:
+        titles = by_path.setdefault((categories.page_path[page.name], page.lang), {})
+        for entry in page.entries:
+            titles.setdefault(_title_key(entry.title.value), entry)
+    for page in roots:
+        for part in page.parts:
+            for category in part.categories:
+                entries = by_path.get((category.path, page.lang))
+                if entries is None:
+                    continue
+                for line in category.catalog:
+                    entry = entries.get(_title_key(line.title))
+                    if entry is None:
+                        findings.append(Finding(
+                            "warning", "catalog-missing", f"the catalog lists '{line.title}', "
+                            f"which its section ({category.path}) does not", page.name,
+                            line.line, hint="add the entry to the section, or remove the line"))
+                        continue
+                    said, given = parse_published(line.venue), entry.fields.get("venue")
+                    actual = parse_published(given.value) if given else None
+                    if said and actual and (said.year != actual.year or fold(said.venue or "")
+                                            != fold(actual.venue or "")):
+                        findings.append(Finding(
+                            "warning", "catalog-differs", f"the catalog says '{line.venue}' for "
+                            f"'{line.title}', its entry ({entry.file}:{given.line}) says "
+                            f"'{given.value}'", page.name, line.line, entry.name,
+                            "published in", hint="make them agree"))
+    return findings
+
+
+def _title_key(title: str) -> str:
+    return "".join(c for c in unescape(title).casefold() if c.isalnum())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -56,6 +57,11 @@ def html_text(value) -> str:
     """Text inside an HTML block (<details>, <summary>, <li>), where markdown is not parsed:
     only `<`, `>` and `&` matter, and the text must not hold a blank line (it ends the block)."""
     return html.escape(plain(value), quote=False)
+
+
+def attribute(value) -> str:
+    """Text inside a double-quoted HTML attribute (a page's own relative links)."""
+    return html.escape(plain(value), quote=True)
 
 
 def mermaid(value) -> str:
@@ -214,6 +220,47 @@ def _venue_name(context, row) -> str:
     return _venue(context["t"], row, None)
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@jinja2.pass_context
+def _published(context, row) -> str:
+    """A work's `Published in` as the survey writes it: "CVPR 2024", "arXiv (9 Jan 2024)",
+    "arXiv (Jan 2024)", "2024 (open release)", "2023 (November)" (what the importer reads)."""
+    t = context["t"]
+    venue, date, note = _get(row, "venue"), _get(row, "date"), _get(row, "releaseNote")
+    text = date.value if date is not None else ""
+    kind = date.datatype.value[len(XSD):] if date is not None else None
+    year, month, day = text[:4], text[5:7], text[8:10]
+    if venue is not None:
+        if kind == "date":
+            return f"{md(venue)} ({int(day)} {t['months'][int(month) - 1]} {year})"
+        if kind == "gYearMonth":
+            return f"{md(venue)} ({t['months'][int(month) - 1]} {year})"
+        return f"{md(venue)} {md(year)}" if year else md(venue)
+    if kind == "gYearMonth":
+        return f"{year} ({t['long_months'][int(month) - 1]})"
+    if note is not None:
+        return f"{md(year)} ({md(note)})" if year else md(note)
+    return md(year) if year else t["none"]
+
+
+def _anchor(text) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation and symbols dropped, spaces as
+    hyphens ("🔬 Independent Exploration: Specialized Models" -> "-independent-exploration-
+    specialized-models")."""
+    words = "".join(c for c in term_text(text).lower()
+                    if c.isalnum() or c in "-_ " or unicodedata.category(c).startswith("M"))
+    return words.replace(" ", "-")
+
+
+def _commonmark(value) -> str:
+    """An introduction written in CommonMark, as it is: the shapes allow it no raw HTML and
+    only http(s) links (skg:IntroductionMarkupShape), and the build writes no page from a graph
+    that breaks them."""
+    return term_text(value).strip()
+
+
 def _join_md(items, separator: str = "", attribute: str | None = None) -> str:
     """Jinja's `join` with each item (or each item's `attribute`) escaped by `md`."""
     if attribute is not None:
@@ -251,9 +298,9 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, finalize=_finalize, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.do"])
     env.filters.update(
-        md=md, html=html_text, mermaid=mermaid, link=_link, where=_where, group_by=_group_by,
+        md=md, html=html_text, attr=attribute, mermaid=mermaid, link=_link, where=_where, group_by=_group_by,
         count_distinct=_count_distinct, join_md=_join_md, local_name=_local_name,
         key=lambda value: Key(term_text(value)), fill=lambda template, **v: template.format(**v),
         int=_int, only_in=_only_in, only_in_html=_only_in_html, venue_year=_venue_year,
-        venue_name=_venue_name)
+        venue_name=_venue_name, published=_published, anchor=_anchor, commonmark=_commonmark)
     return env

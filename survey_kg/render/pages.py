@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -29,8 +29,9 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..files import Staged, commit_all, read_limited, stage_write
-from ..paths import Survey, templates_dir
+from ..paths import PREFIXES, Survey, templates_dir
 from ..queries import find_query, run
+from ..rdf import select
 from .markdown import RowList, Unescaped, environment, labels, languages
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -95,7 +96,7 @@ def _rows(store: ox.Store, survey: Survey, name: str, lang: str, cache: dict) ->
 
 
 def section_text(store: ox.Store, survey: Survey, section: Section, lang: str,
-                 rows: dict) -> Iterator[str]:
+                 rows: dict, context: dict | None = None) -> Iterator[str]:
     """One section's markdown in pieces, as the template produces them (a large survey's
     listing goes to its file without being held whole). Runs of blank lines become one; no blank
     line at either end, one newline at the end. `rows` holds the query rows of the pages."""
@@ -103,7 +104,7 @@ def section_text(store: ox.Store, survey: Survey, section: Section, lang: str,
             for alias, name in section.queries.items()}
     try:
         pieces = environment().get_template(section.template.name).generate(
-            **data, lang=lang, t=labels()[lang])
+            **data, **(context or {}), lang=lang, t=labels()[lang])
         yield from _tidy(_batches(pieces))
     except Unescaped as exc:
         raise InputError(f"section {section.name!r}: a value from the graph reaches the page "
@@ -116,12 +117,13 @@ def section_text(store: ox.Store, survey: Survey, section: Section, lang: str,
         raise InputError(f"section {section.name!r}: {exc}", file=section.template) from None
 
 
-def render_section(store: ox.Store, survey: Survey, name: str, lang: str) -> str:
-    """One section's markdown in the language `lang`."""
+def render_section(store: ox.Store, survey: Survey, name: str, lang: str,
+                   context: dict | None = None) -> str:
+    """One section's markdown in the language `lang`, its template given `context`."""
     if lang not in labels():
         raise InputError(f"no README language {lang!r}", field="lang",
                          hint="languages: " + ", ".join(languages()))
-    return "".join(section_text(store, survey, sections()[name], lang, {}))
+    return "".join(section_text(store, survey, sections()[name], lang, {}, context))
 
 
 def _batches(pieces: Iterator[str], size: int = 4096) -> Iterator[str]:
@@ -291,40 +293,83 @@ def _read_exact(path: Path) -> str:
                          hint="save the file as UTF-8") from None
 
 
-def pages(survey: Survey) -> list[tuple[Path, str]]:
-    """(path, language) of each page of the survey that exists."""
-    return [(survey.readme(lang), lang) for lang in languages() if survey.readme(lang).is_file()]
+@dataclass(frozen=True)
+class Page:
+    """A page of the survey: its file and language, and what its templates receive besides the
+    rows (a section page's `category`; a root page's `sections`, the way to the section pages,
+    and `readme`, its own file name; the curation page's `warnings`, the validation report's).
+    A page that `needs_report` is made once the graph is validated."""
+    path: Path
+    lang: str
+    context: dict
+    needs_report: bool = False
 
 
-def generate(store: ox.Store, survey: Survey, path: Path, lang: str, text: str,
+SECTION_PAGE = "<!-- BEGIN survey-kg:section -->\n<!-- END survey-kg:section -->\n"
+SECTION_FOLDERS = (f"SELECT ?category ?path WHERE {{ ?category <{PREFIXES['skg']}sectionPath> "
+                   "?path } ORDER BY ?path ?category")
+
+
+def page_name(lang: str) -> str:
+    return "README.md" if lang == "en" else f"README_{lang}.md"
+
+
+def pages(store: ox.Store, survey: Survey, report=None) -> list[Page]:
+    """The survey's pages: its root pages and CURATION.md (those that exist), and both
+    languages' pages of each category with a section folder (made if they do not exist).
+    `report`: the validation report, whose warnings the curation page lists."""
+    found = [Page(survey.readme(lang), lang, {"sections": "./", "readme": page_name(lang)})
+             for lang in languages() if survey.readme(lang).is_file()]
+    if (survey.pages / "CURATION.md").is_file():
+        warnings = [asdict(r) for r in report.warnings] if report is not None else []
+        found.append(Page(survey.pages / "CURATION.md", "en", {"warnings": warnings}, True))
+    root = survey.pages.resolve()
+    for category, folder in select(store, SECTION_FOLDERS)[1]:
+        for lang in languages():
+            path = survey.pages / folder.value / page_name(lang)
+            if not path.resolve().is_relative_to(root):
+                raise InputError(f"the section folder {folder.value!r} of {category.value} is "
+                                 "outside the survey", field="skg:sectionPath",
+                                 hint="give a folder inside the survey, without '..'")
+            found.append(Page(path, lang, {"category": category}))
+    return found
+
+
+def generate(store: ox.Store, survey: Survey, page: Page, text: str,
              rows: dict | None = None) -> Iterator[str]:
     """The page regenerated from its current `text`, in pieces (sections rendered as the pieces
     are read). Raises InputError for a bad marker before the first piece. `rows`: the query rows
     the pages share."""
     known = sections()
-    parts = page_parts(text, file=path, known=set(known))
+    parts = page_parts(text, file=page.path, known=set(known))
     rows = {} if rows is None else rows
 
     def body(name: str) -> Iterator[str]:
         yield "\n"
-        yield from section_text(store, survey, known[name], lang, rows)
+        yield from section_text(store, survey, known[name], page.lang, rows, page.context)
         yield "\n"
     return _assemble(parts, body)
 
 
-def page_updates(store: ox.Store, survey: Survey) -> list[tuple[Path, str, str]]:
+def _current(page: Page) -> str:
+    """The page's text, or the skeleton of a section page that does not exist yet."""
+    return _read_exact(page.path) if page.path.exists() else SECTION_PAGE
+
+
+def page_updates(store: ox.Store, survey: Survey, report=None) -> list[tuple[Path, str, str]]:
     """(path, current text, generated text) of each page of the survey."""
     updates, rows = [], {}
-    for path, lang in pages(survey):
-        old = _read_exact(path)
-        updates.append((path, old, "".join(generate(store, survey, path, lang, old, rows))))
+    for page in pages(store, survey, report):
+        old = _current(page)
+        updates.append((page.path, old if page.path.exists() else "",
+                        "".join(generate(store, survey, page, old, rows))))
     return updates
 
 
-def page_diffs(store: ox.Store, survey: Survey) -> list[str]:
+def page_diffs(store: ox.Store, survey: Survey, report=None) -> list[str]:
     """A unified diff per page that is not up to date; empty when every page is."""
     diffs = []
-    for path, old, new in page_updates(store, survey):
+    for path, old, new in page_updates(store, survey, report):
         if old == new:
             continue
         name = path.relative_to(survey.root).as_posix() if path.is_relative_to(survey.root) \
@@ -335,19 +380,21 @@ def page_diffs(store: ox.Store, survey: Survey) -> list[str]:
     return diffs
 
 
-def stage_pages(store: ox.Store, survey: Survey) -> list[Staged]:
-    """Each page regenerated beside it (`files.stage_write`), not yet in place: `commit()` each
-    or `discard()`. A page is written as it is rendered, never held whole."""
+def stage_pages(store: ox.Store, survey: Survey, chosen: list[Page] | None = None,
+                rows: dict | None = None) -> list[Staged]:
+    """Each page (of `chosen`, default: every page) regenerated beside it (`files.stage_write`),
+    not yet in place: `commit()` each or `discard()`. A page is written as it is rendered, never
+    held whole. `rows`: the query rows the pages share (kept for a later call)."""
     staged: list[Staged] = []
-    rows: dict = {}
+    rows = {} if rows is None else rows
     try:
-        for path, lang in pages(survey):
-            pieces = generate(store, survey, path, lang, _read_exact(path), rows)
+        for page in pages(store, survey) if chosen is None else chosen:
+            pieces = generate(store, survey, page, _current(page), rows)
 
             def write(handle, pieces=pieces) -> None:
                 for piece in pieces:
                     handle.write(piece.encode("utf-8"))
-            staged.append(stage_write(path, write, keep_if_same=True))
+            staged.append(stage_write(page.path, write, keep_if_same=True))
     except BaseException:
         for done in staged:
             done.discard()
@@ -355,7 +402,7 @@ def stage_pages(store: ox.Store, survey: Survey) -> list[Staged]:
     return staged
 
 
-def write_pages(store: ox.Store, survey: Survey) -> list[Path]:
+def write_pages(store: ox.Store, survey: Survey, report=None) -> list[Path]:
     """Regenerate the marked sections of the survey's pages; write (atomically) only the files
     that change, and return their paths."""
-    return commit_all(stage_pages(store, survey))
+    return commit_all(stage_pages(store, survey, pages(store, survey, report)))

@@ -30,7 +30,7 @@ class Result:
     value: str | None
     message: str
     rule: str
-    paper: str | None
+    work: str | None
     field: str | None
     fix: str | None
 
@@ -83,22 +83,26 @@ def validate(store: ox.Store, rules: SmallGraph | None = None,
     return Report(results, findings)
 
 
-PAPERS = f"""SELECT ?paper ?id (MIN(STR(?name)) AS ?title) WHERE {{
-    ?paper <{PREFIXES['skg']}arxivId> ?id .
-    OPTIONAL {{ ?paper <{PREFIXES['dcterms']}title> ?name }}
-}} GROUP BY ?paper ?id"""
+WORKS = f"""SELECT ?work ?id (MIN(STR(?name)) AS ?title) WHERE {{
+    ?work a <{PREFIXES['schema']}CreativeWork> .
+    OPTIONAL {{ ?work <{PREFIXES['schema']}identifier> ?node .
+               ?node <{PREFIXES['schema']}propertyID> "arXiv" ; <{PREFIXES['schema']}value> ?id }}
+    OPTIONAL {{ ?work <{PREFIXES['schema']}name> ?name }}
+}} GROUP BY ?work ?id"""
 
 
 def _papers(store: ox.Store) -> dict[str, str]:
-    """'2401.12945 (Lumiere: …)' by paper IRI: how a result names its paper."""
+    """'2401.12945 (Lumiere: …)' by work IRI: how a result names its work (a work without an
+    arXiv ID by its IRI's last segment)."""
     found: dict[str, str] = {}
-    for paper, arxiv, title in sorted(select(store, PAPERS)[1], key=lambda r: r[1].value):
+    for work, arxiv, title in sorted(select(store, WORKS)[1],
+                                     key=lambda r: (r[0].value, r[1].value if r[1] else "")):
+        name = arxiv.value if arxiv else work.value.rsplit("/", 1)[-1]
         if title is None:
-            found.setdefault(paper.value, arxiv.value)
+            found.setdefault(work.value, name)
             continue
         text = title.value
-        found.setdefault(paper.value,
-                         f"{arxiv.value} ({text if len(text) <= 50 else text[:47] + '...'})")
+        found.setdefault(work.value, f"{name} ({text if len(text) <= 50 else text[:47] + '...'})")
     return found
 
 
@@ -116,7 +120,7 @@ def _result(finding: shacl.Finding, rules: SmallGraph, papers: dict[str, str]) -
         value=found.value if found is not None else None,
         message=finding.message,
         rule=_rule_name(rules, finding.shape),
-        paper=_paper_of(papers, focus),
+        work=_paper_of(papers, focus),
         field=_field_label(path),
         fix=fix.value if fix else None,
     )
@@ -134,14 +138,15 @@ def _rule_name(rules: SmallGraph, shape) -> str:
 
 
 def _paper_of(papers: dict[str, str], focus) -> str | None:
-    """The paper a result is about: the focus, or the paper a node is named under."""
+    """The work a result is about: the focus, or the work a node is named under."""
     if isinstance(focus, ox.Literal):
         return None
     if focus.value in papers:
         return papers[focus.value]
-    if not focus.value.startswith(PREFIXES["paper"]):
-        return None
-    return papers.get(PREFIXES["paper"] + focus.value[len(PREFIXES["paper"]):].split("/")[0])
+    for namespace in (PREFIXES["paper"], PREFIXES["work"]):
+        if focus.value.startswith(namespace):
+            return papers.get(namespace + focus.value[len(namespace):].split("/")[0])
+    return None
 
 
 def _field_label(path) -> str | None:
@@ -156,7 +161,7 @@ def _field_label(path) -> str | None:
 def format_text(report: Report) -> str:
     lines = []
     for r in report.results:
-        subject = f"paper {r.paper}" if r.paper else r.focus
+        subject = f"work {r.work}" if r.work else r.focus
         where = f"{subject} · {r.field}" if r.field else subject
         shown = r.value and r.value != r.focus and len(r.value) <= 80
         lines.append(_visible(f"{r.severity.upper()}: {where}{f' = {r.value}' if shown else ''}: "
