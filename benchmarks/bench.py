@@ -1,33 +1,39 @@
 """Time survey-kg's commands against what pyoxigraph alone does with the same data (the floor).
 
-    python benchmarks/bench.py --sizes real,1000,10000 --repeat 5 --stages build,floor \
-        --json bench-results/bench.json
+    python benchmarks/bench.py --sizes real,1000,10000 --repeat 3 \
+        --stages build,floor,validate,export,readme --json bench-results/bench.json
 
-A size is `real` (this repository's survey) or a number of papers (a synthetic survey made by
-benchmarks/synth.py, cached under --out by size and seed). Every run is a fresh process, timed
-from start to exit; its peak resident memory comes from the kernel (os.wait4). The stages of one
-repeat run one after the other (build, floor, build, floor, ...), so machine noise falls on both.
+A size is `real` (a copy of the source survey: data/ and its page tree survey/) or a number of
+works (a synthetic survey cloned from the source by benchmarks/synth.py, cached under --out by
+size, seed and the source's content). The source is this repository unless --source names
+another survey folder. Every run is a fresh process, timed from start to exit; its peak
+resident memory comes from the kernel (os.wait4). The stages of one repeat run one after the
+other (build, floor, build, floor, ...), so machine noise falls on all of them.
 
 Stages:
   build      `survey-kg build` (load, validate, pages, dumps), the whole process
-  floor      pyoxigraph alone: load every Turtle file, run every query of queries/ once, write
-             the store as Turtle, the whole process
-  import     `survey-kg import` of the survey's pages (surveys that have pages)
+  floor      pyoxigraph alone: load every Turtle file of data/, run the queries the pages use
+             (as survey-kg sends them) reading every row, write the store as Turtle
+  import     `survey-kg import` of the survey's page tree (as a build wrote it) into a folder
   validate   `survey-kg validate`
   export     `survey-kg export`
-  readme     `survey-kg readme`
+  readme     `survey-kg readme` (the pages are up to date after a build: nothing is written)
   publish    `survey-kg publish` to a local Oxigraph server (the `oxigraph` binary)
   put        the same N-Triples sent to that server by one plain HTTP PUT: publish's baseline
 
-Writes --json ({"SIZE": {"STAGE": {"wall_s": median, "rss_mb": median, "runs": [...]}}}) and
-prints a markdown table with each stage's ratio to the floor.
+Writes --json ({"SIZE": {"STAGE": {"wall_s": median, "rss_mb": median, "status": "ok",
+"runs": [...]}}}; a build's runs keep the seconds of its stages) and prints a markdown table
+with each stage's ratio to the floor. A run that fails is recorded with its exit status and
+last lines, never as a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -52,27 +58,52 @@ for query in queries:
     store.query(pathlib.Path(query).read_text()).serialize(format=ox.QueryResultsFormat.TSV)
 store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
 """
+PROGRESS = re.compile(r"^(?P<stage>\w+): .* \((?P<seconds>[\d.]+) s\)$")
 
 
-def survey_for(size: str, out: Path, seed: int) -> Path:
-    """The survey folder for `size`: a copy of this repository's survey, or a synthetic one."""
+def fingerprint(source: Path) -> str:
+    """A short hash of what a synthetic survey is made from: the source's data and pages."""
+    digest = hashlib.sha256()
+    for folder in ("data", "survey"):
+        for path in sorted((source / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(source).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def survey_for(size: str, out: Path, seed: int, source: Path = REPO) -> Path:
+    """The survey folder for `size`: a fresh copy of the source survey, or a synthetic one."""
     if size == "real":
         root = out / "surveys" / "real"
         shutil.rmtree(root, ignore_errors=True)
-        shutil.copytree(REPO / "data", root / "data")
-        for name in ("README.md", "README_zh.md"):
-            shutil.copyfile(REPO / name, root / name)
+        for folder in ("data", "survey"):
+            shutil.copytree(source / folder, root / folder)
         return root
     import synth
 
-    root = out / "surveys" / f"n{size}-seed{seed}-v{synth.GENERATOR_VERSION}"
+    root = out / "surveys" / (f"n{int(size)}-seed{seed}-v{synth.GENERATOR_VERSION}-"
+                              f"{fingerprint(source)}")
     if not (root / ".complete").exists():
         shutil.rmtree(root, ignore_errors=True)
-        synth.write_survey(root, int(size), seed)
+        synth.write_survey(root, int(size), seed, source)
         (root / ".complete").write_text("")
-    for name in ("README.md", "README_zh.md"):  # the pages' markers, as a survey keeps them
-        shutil.copyfile(REPO / name, root / name)
     return root
+
+
+def floor_queries(root: Path, out: Path) -> list[str]:
+    """The text of each query the pages use, as survey-kg sends it to Oxigraph, in files."""
+    from survey_kg.paths import Survey
+    from survey_kg.queries import bind, find_query
+    from survey_kg.render.pages import sections
+
+    folder = out / "floor-queries" / root.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    names = sorted({name for section in sections().values() for name in section.queries.values()})
+    for name in names:
+        (folder / f"{name}.rq").write_text(bind(find_query(name, Survey(root))), encoding="utf-8")
+    return [str(folder / f"{name}.rq") for name in names]
 
 
 def survey_kg(*args: str) -> list[str]:
@@ -80,33 +111,41 @@ def survey_kg(*args: str) -> list[str]:
 
 
 def timed(command: list[str], cwd: Path, timeout: float) -> dict:
-    """Run `command` in a fresh process: wall seconds, peak RSS in MB, exit status."""
+    """Run `command` in a fresh process: wall seconds, peak RSS in MB, exit status, and the
+    stages a build reports (name: seconds)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    deadline = started + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            return {"status": "timeout", "wall_s": None, "rss_mb": None}
-        time.sleep(0.005)
-    wall = time.perf_counter() - started
-    error = process.stderr.read().decode("utf-8", "replace")
-    process.stderr.close()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                return {"status": "timeout", "wall_s": None, "rss_mb": None}
+            time.sleep(0.005)
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        text = errors.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
-    return {"status": "ok" if code in (0, 1) else f"exit {code}: {error.strip()[-300:]}",
-            "wall_s": wall, "rss_mb": usage.ru_maxrss / 1024}
+    if code != 0:
+        return {"status": f"exit {code}: {text.strip()[-300:]}", "wall_s": None, "rss_mb": None}
+    found = {"status": "ok", "wall_s": wall, "rss_mb": usage.ru_maxrss / 1024}
+    stages = {m["stage"]: float(m["seconds"]) for m in map(PROGRESS.match, text.splitlines())
+              if m}
+    if stages:
+        found["stages"] = stages
+    return found
 
 
 class Oxigraph:
     """A local Oxigraph server (the `oxigraph` binary of the test dependencies)."""
 
     def __init__(self):
-        self.binary = shutil.which("oxigraph")
+        beside = Path(sys.executable).with_name("oxigraph")
+        self.binary = str(beside) if beside.exists() else shutil.which("oxigraph")
         self.folder = self.process = None
 
     def start(self) -> str:
@@ -133,22 +172,23 @@ class Oxigraph:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def command_for(stage: str, root: Path, server: str | None) -> list[str] | None:
-    queries = sorted(str(p) for p in (REPO / "queries").glob("*.rq"))
-    pages = [p for p in (root / "pages").glob("README*.md")] if (root / "pages").is_dir() else []
+def command_for(stage: str, root: Path, queries: list[str], server: str | None
+                ) -> list[str] | None:
+    """The command line of a stage on the survey at `root` (None: the stage cannot run)."""
+    where = ["--root", str(root)]
     if stage == "build":
-        return survey_kg("build")
+        return survey_kg(*where, "build")
     if stage == "floor":
         return [sys.executable, "-c", FLOOR, str(root), *queries]
     if stage == "import":
-        return survey_kg("import", *map(str, pages), "--out", str(root / "imported.ttl")) \
-            if pages else None
+        return survey_kg(*where, "import", str(root / "survey"), "--split",
+                         str(root / "imported"))
     if stage in ("validate", "export", "readme"):
-        return survey_kg(stage)
+        return survey_kg(*where, stage)
     if server is None:
         return None
     if stage == "publish":
-        return survey_kg("publish", "--endpoint", server + "/query", "--timeout", "600")
+        return survey_kg(*where, "publish", "--endpoint", server + "/query", "--timeout", "600")
     nt = root / "dist" / "survey.nt"  # written by build or export
     return [sys.executable, "-c", "import sys, urllib.request as u; u.urlopen(u.Request("
             "sys.argv[1], data=open(sys.argv[2], 'rb').read(), method='PUT', headers={"
@@ -157,7 +197,7 @@ def command_for(stage: str, root: Path, server: str | None) -> list[str] | None:
 
 
 def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
-        timeout: float, progress=print) -> dict:
+        timeout: float, source: Path = REPO, progress=print) -> dict:
     results: dict = {}
     server = Oxigraph() if {"publish", "put"} & set(stages) else None
     url = None
@@ -165,18 +205,25 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
         url = server.start()
     try:
         for size in sizes:
-            root = survey_for(size, out, seed)
-            if "put" in stages and not (root / "dist" / "survey.nt").exists():
-                subprocess.run(survey_kg("export"), cwd=root, check=True, capture_output=True)
+            root = survey_for(size, out, seed, source)
+            queries = floor_queries(root, out) if "floor" in stages else []
+            if {"import", "put"} & set(stages) and not (root / "dist" / "survey.nt").exists():
+                # what these stages read: the pages and the dump of a build
+                subprocess.run(survey_kg("--root", str(root), "build"), check=True,
+                               capture_output=True)
             runs: dict = {stage: [] for stage in stages}
             for number in range(repeat):
                 for stage in stages:
-                    command = command_for(stage, root, url)
+                    command = command_for(stage, root, queries, url)
                     if command is None:
                         continue
                     runs[stage].append(timed(command, root, timeout))
                     progress(f"{size} {stage} #{number + 1}: {runs[stage][-1]}")
             results[size] = {stage: _summary(found) for stage, found in runs.items() if found}
+            for stage in stages:
+                if not runs[stage]:
+                    results[size][stage] = {"wall_s": None, "rss_mb": None, "runs": [],
+                                            "status": "skipped: no Oxigraph server binary"}
     finally:
         if server is not None and server.binary:
             server.stop()
@@ -210,20 +257,32 @@ def markdown(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="real,1000,10000")
-    parser.add_argument("--stages", default="build,floor")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="real,1000,10000",
+                        help="comma-separated: real, or a number of works")
+    parser.add_argument("--stages", default="build,floor", help="comma-separated, of: "
+                                                                 + ", ".join(STAGES))
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240101)
-    parser.add_argument("--timeout", type=float, default=1800.0)
-    parser.add_argument("--out", type=Path, default=REPO / "bench-results")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for one run")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the survey folder to copy and clone (default: this repository)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results",
+                        help="where the surveys are made (and bench.json, without --json)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         parser.error(f"unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}")
-    results = run([s for s in args.sizes.split(",") if s], stages, args.repeat, args.out,
-                  args.seed, args.timeout, progress=lambda m: print(m, file=sys.stderr))
+    sizes = [s for s in args.sizes.split(",") if s]
+    bad = [s for s in sizes if s != "real" and not (s.isdigit() and int(s) > 0)]
+    if bad:
+        parser.error(f"unknown size(s) {', '.join(bad)}; a size is real or a number of works")
+    source = args.source.resolve()
+    if not (source / "data" / "works").is_dir():
+        parser.error(f"{source} is not a survey folder (no data/works/)")
+    results = run(sizes, stages, args.repeat, args.out, args.seed, args.timeout, source,
+                  progress=lambda m: print(m, file=sys.stderr))
     path = args.json or args.out / "bench.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")

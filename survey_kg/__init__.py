@@ -13,9 +13,9 @@ def load_survey(root=None):
     """The survey's graph, a pyoxigraph Store: every Turtle file of its data/ folder. With no
     argument the survey shipped with survey-kg; with `root`, the survey in that folder."""
     from .load import load
-    from .paths import Survey, bundled, find_survey
+    from .paths import bundled_survey, find_survey
 
-    survey = find_survey(explicit=root) if root is not None else Survey(bundled("data").parent)
+    survey = find_survey(explicit=root) if root is not None else bundled_survey()
     return load([survey.data])
 
 

@@ -1,5 +1,6 @@
 """The main job: load the survey, then validate it and stage the dumps on a worker thread while
-the pages are rendered on this one, then put everything in place if the report conforms.
+the pages are rendered on this one; if the report conforms, stage the site (dist/site/), then
+put everything in place.
 
 Oxigraph releases the GIL while it evaluates a query, so the checks and the page queries run at
 the same time in one process. Nothing is put in place before the report says the graph
@@ -24,6 +25,7 @@ from .load import load, turtle_files
 from .paths import Survey
 from .render.pages import pages as survey_pages, stage_pages
 from .rules import Report, validate
+from .site import Site, StagedSite, stage_site
 
 
 @dataclass
@@ -33,6 +35,7 @@ class BuildResult:
     report: Report
     pages: list[Path]  # the pages whose content changed
     dump: Dump
+    site: Site
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, and "build"
 
 
@@ -71,9 +74,11 @@ def build(survey: Survey, out: Path | str | None = None,
           on_stage: Callable[[str, str, float], None] | None = None) -> BuildResult:
     """Build `survey`: validate it, regenerate its pages, and write every dump to `out`
     (default: the survey's dist/). `on_stage(name, detail, seconds)` hears of each stage.
-    Raises BuildStopped when the graph has violations, InputError when the data cannot be read."""
+    Raises BuildStopped when the graph has violations, InputError when the data cannot be read
+    or the survey is the one inside the installed package (never written into)."""
     began = time.perf_counter()
     tell = on_stage or (lambda name, detail, seconds: None)
+    survey.writable()  # its pages are written, wherever the dump goes
     folder = Path(out) if out is not None else survey.dist()
     seconds: dict[str, float] = {}
     files = turtle_files([survey.data])
@@ -82,6 +87,7 @@ def build(survey: Survey, out: Path | str | None = None,
 
     pages: list[Staged] = []
     report = staged = page_error = None
+    site: StagedSite | None = None
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-kg-check") as worker:
             checked = worker.submit(_check_and_stage, store, folder, seconds)
@@ -104,15 +110,21 @@ def build(survey: Survey, out: Path | str | None = None,
             raise page_error
         after = [p for p in survey_pages(store, survey, report) if p.needs_report]
         pages += stage_pages(store, survey, after, rows)
+        site = _timed(seconds, "site", stage_site, store, survey, folder / "site")
         changed = commit_all(pages)
         tell("pages", f"{len(changed)} page(s) changed", seconds["pages"])
         dump = staged.commit()
         tell("dump", f"{len(dump.files)} files in {folder}, {len(dump.changed)} changed",
              seconds["dump"])
+        written = site.commit()
+        tell("site", f"{written.pages} pages, {written.size / 1e6:.1f} MB in {written.folder}",
+             seconds["site"])
     finally:
         for page in pages:
             page.discard()  # what was not committed (a violation, an error); else nothing
         if staged is not None:
             staged.discard()
+        if site is not None:
+            site.discard()  # (idem)
     seconds["build"] = time.perf_counter() - began
-    return BuildResult(survey, store, report, changed, dump, seconds)
+    return BuildResult(survey, store, report, changed, dump, written, seconds)

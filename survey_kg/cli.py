@@ -16,8 +16,41 @@ from . import __version__
 from .errors import InputError, SurveyKGError
 
 
+# Options of the whole command, accepted before the subcommand and after it (`survey-kg
+# --root DIR build` and `survey-kg build --root DIR`): each subcommand gets a copy that sets
+# the same value; one given after the subcommand wins.
+ROOT_HELP = ("The survey folder (holding data/). Default: found from the current directory the "
+             "way git finds its root.")
+DEBUG_HELP = "Show tracebacks instead of one-line errors."
+# Commands that write into the survey: outside one they stop (exit 2) instead of using the
+# survey shipped with survey-kg, whose folder is the installed package (or the checkout an
+# editable install runs from). Those of the second list write into the survey's dist/ unless
+# --out DIR names another folder, and may then read the shipped survey.
+WRITES_INTO_SURVEY = ("build", "readme", "add")
+WRITES_INTO_DIST = ("export", "site")
+
+
+def _set_global(ctx, param, value):
+    if value is not None and value is not False:
+        ctx.ensure_object(dict)[param.name] = value
+    return value
+
+
+def _global_options() -> list[click.Option]:
+    return [click.Option(["--root"], type=click.Path(file_okay=False, path_type=Path),
+                         default=None, expose_value=False, callback=_set_global,
+                         help=ROOT_HELP),
+            click.Option(["--debug"], is_flag=True, default=False, expose_value=False,
+                         callback=_set_global, help=DEBUG_HELP)]
+
+
 class _Group(click.Group):
-    """Turns library errors into one-line messages and documented exit codes."""
+    """Turns library errors into one-line messages and documented exit codes; gives every
+    subcommand the global options."""
+
+    def add_command(self, cmd, name=None):
+        cmd.params.extend(_global_options())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx):
         try:
@@ -40,9 +73,10 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="survey-kg")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The survey folder (holding data/). Default: found from the current directory "
-                   "the way git finds its root, else the survey shipped with survey-kg.")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+              help=ROOT_HELP + " Commands that only read use the survey shipped with survey-kg "
+                               "when there is none; commands that write stop. Also accepted "
+                               "after the subcommand.")
+@click.option("--debug", is_flag=True, help=DEBUG_HELP + " Also accepted after the subcommand.")
 @click.pass_context
 def main(ctx, root, debug):
     """Turn a curated research survey into a validated RDF knowledge graph, and regenerate its
@@ -56,10 +90,32 @@ def main(ctx, root, debug):
     ctx.obj.update(root=root, debug=debug)
 
 
-def survey_of(ctx):
-    from .paths import find_survey
+def _writes_into_survey(ctx) -> bool:
+    name = ctx.command.name
+    return name in WRITES_INTO_SURVEY or (name in WRITES_INTO_DIST and not ctx.params.get("out"))
 
-    return find_survey(explicit=ctx.obj.get("root"))
+
+def survey_of(ctx):
+    """The survey the command works on (found once per command): the one at --root, or found
+    from the current directory. Outside a survey a command that writes into it stops (exit 2),
+    and one that reads uses the survey shipped with survey-kg, saying so on standard error."""
+    from .paths import bundled_survey, survey_here
+
+    obj = ctx.ensure_object(dict)
+    if "survey" not in obj:
+        found = survey_here(explicit=obj.get("root"))
+        if found is None:
+            if _writes_into_survey(ctx):
+                raise InputError("no survey here: run inside one or give --root", file=Path.cwd(),
+                                 hint="a survey is a folder holding data/ with Turtle files, "
+                                      "found in the current folder or above it")
+            found = bundled_survey()
+            click.echo(f"survey-kg: no survey here; reading the survey shipped with survey-kg "
+                       f"({found.data})", err=True)
+        elif _writes_into_survey(ctx):
+            found.writable()
+        obj["survey"] = found
+    return obj["survey"]
 
 
 def _store(ctx):
@@ -128,22 +184,38 @@ def import_command(ctx, paths, out, split, strict):
     ctx.exit(1 if errors or (strict and warnings) else 0)
 
 
-@main.command()
+@main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the standard "
                                       "SHACL validation report.")
+@click.option("--alone", is_flag=True,
+              help="Check the files by themselves, without the survey's data/ as context.")
 @click.pass_context
-def validate(ctx, paths, fmt):
-    """Check Turtle files or folders (default: the survey's data/) against the SHACL shapes.
+def validate_command(ctx, paths, fmt, alone):
+    """Check the survey's data/ (or the Turtle files or folders PATHS) against the SHACL shapes.
 
+    PATHS are checked with the rest of the survey (data/ of the survey found from the current
+    directory, or --root) loaded as context, and the report is about what they describe: a
+    work's file is checked against the people, venues and categories it points at, and an
+    edited copy of a file replaces that file's description.
+
+    \b
     Exit 0 when there is no violation (warnings are allowed), 1 when there are violations,
     2 when the input cannot be read.
-    """
-    from .load import load
-    from .rules import format_json, format_text, format_turtle, validate as run
 
-    report = run(load(paths or [survey_of(ctx).data]))
+    \b
+    Examples:
+      survey-kg validate
+      survey-kg validate data/works/2401.12945.ttl
+      survey-kg validate --format json new-paper.ttl
+    """
+    from .rules import format_json, format_text, format_turtle, validate, validate_files
+
+    if paths:
+        report = validate_files(paths, None if alone else survey_of(ctx).data)
+    else:
+        report = validate(_store(ctx))
     formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
     click.echo(formatter(report), nl=False)
     ctx.exit(0 if report.conforms else 1)
@@ -178,7 +250,7 @@ def _with_timeout(function, timeout: float, what: str, file=None):
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True, help="table for people; csv, tsv and json are the W3C SPARQL "
                                       "1.1 results formats.")
@@ -199,10 +271,11 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
 
     \b
     Examples:
-      survey-kg query summary
-      survey-kg query papers_by_category --param category=category:modality-temporal-consistency
-      survey-kg query summary --format json --endpoint http://127.0.0.1:7878/query
-      survey-kg query any --list
+      survey-kg query works_per_year
+      survey-kg query works --param lang=zh --param category=category:world-models
+      survey-kg query work_authors --param work=paper:2303.03378 --format csv
+      survey-kg query works_per_venue --format json --endpoint http://127.0.0.1:7878/query
+      survey-kg query --list
     """
     from . import queries as q
     from .results import FORMATS
@@ -213,6 +286,9 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
             declared = " ".join(f"?{p}" for p in item.params)
             click.echo(f"{item.name:28} {item.title}" + (f"  [{declared}]" if declared else ""))
         return
+    if name is None:
+        raise click.UsageError("give the NAME of a query (survey-kg query --list lists them) or "
+                               "a FILE.rq")
     bindings = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -283,28 +359,34 @@ def publish(ctx, endpoint, graph_iri, store_endpoint, update_endpoint, timeout):
 @main.command("export")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="The dump folder. Default: dist/ in the survey folder.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "all"]), default="all",
-              show_default=True, help="Write one dump, or all of them with the dataset "
-                                      "description (void.ttl), the ontology and the shapes.")
+@click.option("--format", "fmt",
+              type=click.Choice(["ttl", "nt", "jsonld", "bibtex", "csl", "all"]), default="all",
+              show_default=True, help="Write one file (jsonld: with its context), or all of "
+                                      "them with the ontology, the shapes and the dataset "
+                                      "description (void.ttl).")
 @click.pass_context
 def export_command(ctx, out, fmt):
-    """Write the survey's graph as dump files for linked-data users (no validation; `survey-kg
-    build` validates first).
+    """Write the survey's graph as dump files for linked-data users, and citations of its works
+    for reference managers (no validation; `survey-kg build` validates first).
 
     \b
-    survey.ttl      Turtle with the project's prefixes, subjects in a stable order
-    survey.nt       N-Triples, one triple per line, lines sorted
-    survey.jsonld   JSON-LD compacted with context.jsonld (also written): readable keys,
-                    language maps, authors and key points as arrays in order
-    void.ttl        VoID + DCAT: title, license, version, dates, dump files, counts
+    survey.ttl       Turtle with the project's prefixes, subjects in a stable order
+    survey.nt        N-Triples, one triple per line, lines sorted
+    survey.jsonld    JSON-LD compacted with context.jsonld (also written): absolute IRIs,
+                     one key per property, texts in language maps, authors in order
+    survey.bib       BibTeX, one entry per work (--format bibtex)
+    survey.csl.json  CSL-JSON, one item per work (--format csl)
+    void.ttl         VoID + DCAT: the dataset, its partitions and period, and each file with
+                     its URLs, media type, size and SHA-256
     ontology.ttl, shapes.ttl   the vocabulary and the rules
 
     The same data gives byte-identical files; each file is replaced atomically, and only when
     its content changed.
 
     \b
-    Example:
+    Examples:
       survey-kg export --out /tmp/dump --format jsonld
+      survey-kg export --format bibtex      # dist/survey.bib
     """
     from .dump import write_dump
 
@@ -319,11 +401,12 @@ def export_command(ctx, out, fmt):
 
 @main.command("build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="The dump folder. Default: dist/ in the survey folder.")
+              help="The dump folder (the site goes to its site/). Default: dist/ in the survey "
+                   "folder.")
 @click.pass_context
 def build_command(ctx, out):
     """The main job: load data/, validate it, regenerate the survey's pages, and write every
-    dump (as `survey-kg export`).
+    dump (as `survey-kg export`) and the website (as `survey-kg site`, into dist/site/).
 
     Stops with the validation report and exit 1 on a violation, before writing anything.
     Progress per stage and a summary with counts and timings go to standard error.
@@ -344,7 +427,8 @@ def build_command(ctx, out):
                f"({s.papers} papers), {s.people} people, {s.organizations} organizations, "
                f"{s.venues} venues, {s.categories} categories; "
                f"{len(result.report.warnings)} warning(s); {len(result.pages)} page(s) and "
-               f"{len(result.dump.changed)} dump file(s) changed", err=True)
+               f"{len(result.dump.changed)} dump file(s) changed; site of {result.site.pages} "
+               "pages", err=True)
 
 
 @main.command("readme")
@@ -353,25 +437,32 @@ def build_command(ctx, out):
                    "page is stale, 0 when every page is up to date (for CI and pre-commit).")
 @click.pass_context
 def readme_command(ctx, check):
-    """Regenerate the survey sections of README.md and README_zh.md from data/.
+    """Regenerate the survey's pages from data/: the root pages (README.md, README_zh.md), the
+    curation page (CURATION.md, with the validation warnings) and each category's section pages
+    (<folder>/README.md and README_zh.md, made if missing), in survey/ when there is one.
 
     Only the text between `<!-- BEGIN survey-kg:NAME -->` and `<!-- END survey-kg:NAME -->`
-    lines is rewritten; everything else in the files stays as it is. Section NAME is the
-    template survey_kg/templates/NAME.md.j2 filled with the rows of the queries (queries/*.rq)
-    its header names. Edit data/, not the generated markdown.
+    lines is rewritten; everything else in the files stays as it is, byte for byte. Section
+    NAME is the template survey_kg/templates/NAME.md.j2 filled with the rows of the queries
+    (queries/*.rq) its header names. Edit data/, not the generated markdown.
 
     \b
     Examples:
       survey-kg readme
       survey-kg readme --check
     """
+    from .errors import ValidationFailed
     from .render.pages import page_diffs, write_pages
-
-    from .rules import validate
+    from .rules import format_text, validate
 
     survey = survey_of(ctx)
     store = _store(ctx)
     report = validate(store)  # the curation page lists its warnings
+    if not report.conforms:  # the pages trust what the shapes guarantee (introductions)
+        click.echo(format_text(report), err=True, nl=False)
+        raise ValidationFailed(f"{len(report.violations)} violation(s): no page was compared "
+                               "or written", hint="fix them (survey-kg validate shows the same "
+                                                  "report) and run survey-kg readme again")
     if check:
         diffs = page_diffs(store, survey, report)
         for diff in diffs:
@@ -387,6 +478,36 @@ def readme_command(ctx, check):
         click.echo(f"wrote {path}", err=True)
     if not written:
         click.echo("pages are up to date", err=True)
+
+
+@main.command("site")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder, replaced whole. Default: dist/site/ in the survey folder.")
+@click.pass_context
+def site_command(ctx, out):
+    """Write the survey as a static website: a page per category, work, author and venue in
+    English and Chinese, schema.org JSON-LD, and a search index (Pagefind).
+
+    The graph is validated first: with a violation nothing is written (exit 1). The site is
+    written beside its folder and put in place whole, and the same data gives the same bytes.
+    Serve the folder from any static host (GitHub Pages), or try it with
+    `python -m http.server -d dist/site`.
+    """
+    from .errors import ValidationFailed
+    from .rules import format_text, validate
+    from .site import write_site
+
+    survey = survey_of(ctx)
+    store = _store(ctx)
+    report = validate(store)
+    if not report.conforms:
+        click.echo(format_text(report), err=True, nl=False)
+        raise ValidationFailed(f"{len(report.violations)} violation(s): no site was written",
+                               hint="fix them (survey-kg validate shows the same report) and "
+                                    "run survey-kg site again")
+    site = write_site(store, survey, out or survey.dist() / "site")
+    click.echo(f"wrote {site.folder}: {site.pages} pages, {site.files} files, "
+               f"{site.size / 1e6:.1f} MB", err=True)
 
 
 entry = main

@@ -106,22 +106,28 @@ class Survey:
     def readme(self, lang: str) -> Path:
         return self.pages / ("README.md" if lang == "en" else f"README_{lang}.md")
 
-    def dist(self) -> Path:
+    def writable(self) -> "Survey":
+        """The survey, to write into; InputError for the one inside an installed package."""
         if self.shipped:
-            raise InputError("no survey folder to write into: this is the survey shipped inside "
-                             "the installed package", file=self.root,
-                             hint="give --out DIR, or run from a survey folder (or --root DIR)")
-        return self.root / "dist"
+            raise InputError("this is the survey shipped inside the installed package, which "
+                             "survey-kg never writes into", file=self.root,
+                             hint="copy its data/ folder into a folder of your own and give "
+                                  "that with --root")
+        return self
+
+    def dist(self) -> Path:
+        return self.writable().root / "dist"
 
 
 def is_survey_root(path: Path) -> bool:
     return (path / "data").is_dir() and any((path / "data").rglob("*.ttl"))
 
 
-def find_survey(explicit: Path | str | None = None, start: Path | str | None = None) -> Survey:
+def survey_here(explicit: Path | str | None = None,
+                start: Path | str | None = None) -> Survey | None:
     """The survey at `explicit` (or $SURVEY_KG_ROOT), else the nearest folder at or above
-    `start` (default: the current directory) holding data/ with Turtle files, else the survey
-    shipped with the package."""
+    `start` (default: the current directory) holding data/ with Turtle files, else None.
+    Raises InputError when `explicit` is not a survey."""
     explicit = explicit or os.environ.get("SURVEY_KG_ROOT")
     if explicit:
         root = Path(explicit).resolve()
@@ -133,4 +139,15 @@ def find_survey(explicit: Path | str | None = None, start: Path | str | None = N
     for folder in (here, *here.parents):
         if is_survey_root(folder):
             return Survey(folder)
+    return None
+
+
+def bundled_survey() -> Survey:
+    """The survey shipped with survey-kg: its data inside an installed wheel, or the data/ of
+    the source checkout an editable install runs from. Read it; never write into it."""
     return Survey(bundled("data").parent)
+
+
+def find_survey(explicit: Path | str | None = None, start: Path | str | None = None) -> Survey:
+    """`survey_here(explicit, start)`, else the survey shipped with the package."""
+    return survey_here(explicit, start) or bundled_survey()

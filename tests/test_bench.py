@@ -1,5 +1,7 @@
-"""The benchmark harness (benchmarks/bench.py): a quick run on the real survey gives real
-measurements in the JSON it writes, and its table compares each stage with the floor.
+"""The benchmark harness (benchmarks/bench.py): a quick run on the small survey (a copy, and a
+synthetic survey cloned from it) gives real measurements in the JSON it writes, and its table
+compares each stage with the floor. A failed or timed-out run is recorded as such, never as a
+time.
 
 No timing is asserted: only that what was measured is there and positive.
 """
@@ -9,12 +11,16 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
-from .conftest import ROOT
+from survey_kg.cli import main
+from survey_kg.render.pages import sections
+
+from .conftest import ROOT, SMALL
 
 BENCH = ROOT / "benchmarks" / "bench.py"
-DUMP_FILES = ["context.jsonld", "ontology.ttl", "shapes.ttl", "survey.jsonld", "survey.nt",
-              "survey.ttl", "void.ttl"]
+STAGES = ["build", "floor", "import"]
+SIZES = ["real", "20"]
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +37,9 @@ def bench():
 def measured(tmp_path_factory):
     """(the --out folder, the JSON written, what was printed) of one quick run."""
     out = tmp_path_factory.mktemp("bench")
-    result = subprocess.run([sys.executable, str(BENCH), "--sizes", "real", "--repeat", "1",
-                             "--stages", "build,floor", "--out", str(out / "work"),
-                             "--json", str(out / "bench.json")],
+    result = subprocess.run([sys.executable, str(BENCH), "--sizes", ",".join(SIZES), "--repeat",
+                             "1", "--stages", ",".join(STAGES), "--source", str(SMALL),
+                             "--out", str(out / "work"), "--json", str(out / "bench.json")],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return out, json.loads((out / "bench.json").read_text()), result.stdout
@@ -41,24 +47,40 @@ def measured(tmp_path_factory):
 
 def test_each_stage_is_measured_with_positive_numbers(measured):
     _, results, _ = measured
-    assert list(results) == ["real"]
-    assert list(results["real"]) == ["build", "floor"]
-    for stage, summary in results["real"].items():
-        assert summary["status"] == "ok", (stage, summary)
-        assert summary["wall_s"] > 0 and summary["rss_mb"] > 0, stage
-        [run] = summary["runs"]  # --repeat 1
-        assert run["status"] == "ok" and run["wall_s"] == summary["wall_s"] > 0
-        assert run["rss_mb"] == summary["rss_mb"] > 0
+    assert list(results) == SIZES
+    for size in SIZES:
+        assert list(results[size]) == STAGES
+        for stage, summary in results[size].items():
+            assert summary["status"] == "ok", (size, stage, summary)
+            assert summary["wall_s"] > 0 and summary["rss_mb"] > 0, stage
+            [run] = summary["runs"]  # --repeat 1
+            assert run["status"] == "ok" and run["wall_s"] == summary["wall_s"]
+            assert run["rss_mb"] == summary["rss_mb"]
+        build = results[size]["build"]["runs"][0]["stages"]  # from its progress lines
+        assert list(build) == ["load", "validate", "pages", "dump"]
+        assert all(seconds >= 0 for seconds in build.values())
 
 
-def test_the_build_ran_to_the_end_on_a_copy_of_the_survey(measured):
-    """A build that stopped (exit 1) counts as measured: this one wrote its dump, and the
-    pages it regenerated are the repository's (up to date with the same data)."""
+def test_the_surveys_are_a_copy_and_a_synthetic_one_and_were_built(measured):
     out, _, _ = measured
-    root = out / "work" / "surveys" / "real"
-    assert sorted(p.name for p in (root / "dist").iterdir()) == DUMP_FILES
-    for name in ("README.md", "README_zh.md"):
-        assert (root / name).read_bytes() == (ROOT / name).read_bytes(), name
+    surveys = out / "work" / "surveys"
+    real = surveys / "real"
+    [synthetic] = [p for p in surveys.iterdir() if p.name.startswith("n20-")]
+    assert len(list((real / "data" / "works").glob("*.ttl"))) == \
+        len(list((SMALL / "data" / "works").glob("*.ttl")))
+    assert len(list((synthetic / "data" / "works").glob("*.ttl"))) == 20
+    for root in (real, synthetic):
+        assert (root / "dist" / "survey.nt").is_file()
+        check = CliRunner().invoke(main, ["--root", str(root), "readme", "--check"])
+        assert check.exit_code == 0, check.output  # the build wrote every page
+        assert list((root / "imported" / "works").glob("*.ttl"))  # and import read them back
+
+
+def test_the_floor_runs_the_queries_the_pages_use(measured):
+    out, _, _ = measured
+    names = {name for section in sections().values() for name in section.queries.values()}
+    written = {p.stem for p in (out / "work" / "floor-queries" / "real").glob("*.rq")}
+    assert names and written == names
 
 
 def test_the_printed_table_is_the_markdown_of_the_results(measured, bench):
@@ -88,9 +110,28 @@ def test_the_table_gives_each_stage_its_ratio_to_the_floor(bench):
     ]
 
 
-def test_an_unknown_stage_is_a_usage_error(tmp_path):
-    result = subprocess.run([sys.executable, str(BENCH), "--stages", "build,lots", "--out",
-                             str(tmp_path)], capture_output=True, text=True, timeout=60)
+def test_a_failed_run_is_recorded_with_its_status_not_a_time(bench, tmp_path):
+    failed = bench.timed([sys.executable, "-c", "import sys; print('it broke', file=sys.stderr); "
+                          "sys.exit(3)"], tmp_path, timeout=60)
+    assert failed == {"status": "exit 3: it broke", "wall_s": None, "rss_mb": None}
+    slow = bench.timed([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path,
+                       timeout=0.5)
+    assert slow == {"status": "timeout", "wall_s": None, "rss_mb": None}
+    summary = bench._summary([failed])
+    assert (summary["wall_s"], summary["status"]) == (None, "exit 3: it broke")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--stages", "build,lots"], "unknown stage(s) lots"),
+    (["--sizes", "real,many"], "unknown size(s) many"),
+    (["--source", "{tmp}"], "is not a survey folder"),
+])
+def test_bad_arguments_are_a_usage_error_and_write_nothing(tmp_path, args, message):
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [arg.format(tmp=tmp_path) for arg in args]
+    result = subprocess.run([sys.executable, str(BENCH), *args, "--out", str(out)],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "unknown stage(s) lots" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert message in result.stderr
+    assert list(out.iterdir()) == []

@@ -10,7 +10,7 @@ from survey_kg.cli import main
 from survey_kg.errors import InputError
 from survey_kg.load import load
 
-from .conftest import FIXTURES, ROOT
+from .conftest import ROOT, SMALL, SOURCES
 
 
 def run(*args, cwd=None):
@@ -31,58 +31,77 @@ def test_validate_finds_the_survey_from_a_subfolder(monkeypatch):
     assert "0 violation(s)" in result.output
 
 
+LVDM = SMALL / "data" / "works" / "2211.13221.ttl"
+
+
 @pytest.fixture
 def broken_file(tmp_path):
-    text = (FIXTURES / "valid-survey.ttl").read_text(encoding="utf-8")
-    path = tmp_path / "broken.ttl"
-    path.write_text(text.replace("<https://github.com/example/first>",
-                                 "<https://example.github.io/first/>"), encoding="utf-8")
+    """An edited copy of a work's file whose code link is a project page."""
+    text = LVDM.read_text(encoding="utf-8")
+    path = tmp_path / "2211.13221.ttl"
+    path.write_text(text.replace("<https://github.com/YingqingHe/LVDM>",
+                                 "<https://yingqinghe.github.io/LVDM/>"), encoding="utf-8")
     return path
 
 
-def test_validate_text_names_paper_field_problem_and_fix(broken_file):
-    result = run("validate", broken_file)
+def test_validate_text_names_work_field_problem_and_fix(broken_file):
+    result = run("--root", SMALL, "validate", broken_file)
     assert result.exit_code == 1
-    assert ("VIOLATION: paper 2401.00001 (First Video Model) · code repository "
-            "(schema:codeRepository) = https://example.github.io/first/: a code link must be a "
-            "source repository") in result.output
+    assert ("VIOLATION: work 2211.13221 (Latent Video Diffusion Models for High-Fidelity...) · "
+            "code repository (schema:codeRepository) = https://yingqinghe.github.io/LVDM/: "
+            "source code needs its repository") in result.output
     assert "fix: if the link is a project or demo page, use skg:projectPage" in result.output
+    assert "1 violation(s), 1 warning(s)" in result.output
 
 
 def test_validate_json(broken_file):
-    result = run("validate", "--format", "json", broken_file)
+    result = run("--root", SMALL, "validate", "--format", "json", broken_file)
     assert result.exit_code == 1
-    rows = json.loads(result.output)
+    rows = [r for r in json.loads(result.output) if r["severity"] == "violation"]
     assert rows == [{
         "severity": "violation",
-        "focus": "https://w3id.org/survey-kg/paper/2401.00001",
+        "focus": "https://w3id.org/survey-kg/paper/2211.13221/code-1",
         "path": "https://schema.org/codeRepository",
-        "value": "https://example.github.io/first/",
+        "value": "https://yingqinghe.github.io/LVDM/",
         "message": rows[0]["message"],
-        "rule": "skg:CodeRepositoryShape",
-        "paper": "2401.00001 (First Video Model)",
+        "rule": "skg:CodeShape/schema:codeRepository",
+        "work": "2211.13221 (Latent Video Diffusion Models for High-Fidelity...)",
         "field": "code repository (schema:codeRepository)",
         "fix": rows[0]["fix"],
     }]
-    assert rows[0]["message"].startswith("a code link must be a source repository")
+    assert rows[0]["message"].startswith("source code needs its repository")
 
 
 def test_validate_turtle_is_a_shacl_report(broken_file):
-    result = run("validate", "--format", "turtle", broken_file)
+    result = run("--root", SMALL, "validate", "--format", "turtle", broken_file)
     assert result.exit_code == 1
     report = Graph().parse(data=result.output, format="turtle")
     sh = "http://www.w3.org/ns/shacl#"
-    rows = list(report.query(f"SELECT ?focus WHERE {{ ?r a <{sh}ValidationResult> ; <{sh}focusNode> ?focus }}"))
-    assert [str(r.focus) for r in rows] == ["https://w3id.org/survey-kg/paper/2401.00001"]
+    rows = list(report.query(f"SELECT ?focus WHERE {{ ?r a <{sh}ValidationResult> ; "
+                             f"<{sh}resultSeverity> <{sh}Violation> ; <{sh}focusNode> ?focus }}"))
+    assert [str(r.focus) for r in rows] == ["https://w3id.org/survey-kg/paper/2211.13221/code-1"]
+
+
+def test_a_file_alone_misses_what_it_points_at(broken_file):
+    """--alone: the people the work points at are not described, which the survey's context
+    supplies; without it their rule fires."""
+    alone = run("--root", SMALL, "validate", "--alone", "--format", "json", broken_file)
+    rules = {r["rule"] for r in json.loads(alone.output) if r["severity"] == "violation"}
+    assert len(rules) > 1 and "skg:CodeShape/schema:codeRepository" in rules, rules
 
 
 def test_warnings_alone_exit_0(tmp_path):
-    text = (FIXTURES / "valid-survey.ttl").read_text(encoding="utf-8")
-    path = tmp_path / "warn.ttl"
-    path.write_text(text.replace(', "另一种把静态图像变成短视频的方法。"@zh', ""), encoding="utf-8")
-    result = run("validate", path)
-    assert result.exit_code == 0
-    assert "0 violation(s), 1 warning(s)" in result.output
+    """The Chinese core innovation removed: a translation warning, exit 0."""
+    text = LVDM.read_text(encoding="utf-8")
+    start = text.index(' , "把视频生成迁移到')
+    end = text.index('"@zh', start) + 4
+    path = tmp_path / "2211.13221.ttl"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = run("--root", SMALL, "validate", path)
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s), 2 warning(s)" in result.output
+    assert "core innovation (skg:coreInnovation): has a coreInnovation in @en but not in @zh" \
+        in result.output
 
 
 @pytest.mark.parametrize("content,words", [
@@ -171,32 +190,42 @@ def test_many_files_are_all_loaded_with_their_base_iris(tmp_path):
         (f"{uri}/file-{i:03d}.ttl#n{i}", f"{uri}/x") for i in range(300)}
 
 
-def test_import_broken_markdown_exits_2(tmp_path):
+def test_import_broken_markdown_reports_and_imports_the_rest(tmp_path):
+    """An entry that is never closed is an error (exit 1), and what it holds is imported."""
     path = tmp_path / "page.md"
     path.write_text("### Video\n\n<details>\n<summary><b>T</b></summary>\n\n* **arXiv ID:** 2401.00001\n",
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["import", str(path)])
-    assert result.exit_code == 2
-    assert "page.md:3: entry is not closed" in result.output
+    assert result.exit_code == 1
+    assert "page.md:3: error: the <details> block opened here ('T') is never closed" in result.output
+    assert 'schema:name "T"@en' in result.output
     assert "Traceback" not in result.output
 
 
-def test_import_then_validate(tmp_path, seed_pages):
+SECTION = SOURCES / "consisency-paper" / "modality+temporal-consistency"
+
+
+def test_import_then_validate(tmp_path, monkeypatch):
+    """The upstream section as it stands imports with warnings and validates with the
+    copy-pasted texts that data/ corrects (sources/curation.ru)."""
+    monkeypatch.chdir(SECTION)
     out = tmp_path / "raw.ttl"
-    result = CliRunner().invoke(main, ["import", *map(str, seed_pages), "--out", str(out)])
+    result = CliRunner().invoke(main, ["import", "README.md", "README_zh.md", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "read 44 entries from 2 page(s): 20 papers" in result.output
-    assert "conflict: paper 2312.14125, field authors" in result.output
+    assert "read 44 entries from 2 page(s): 20 works" in result.output
+    assert "README_zh.md:336: warning: entry 2311.15127, field abstract@zh: kept the value at " \
+           "README_zh.md:55" in result.output
     result = CliRunner().invoke(main, ["validate", str(out)])
     assert result.exit_code == 1
-    assert "skg:CodeRepositoryShape" in result.output
+    assert "skg:CopiedTextShape" in result.output
 
 
-def test_import_split_writes_reviewable_files(tmp_path, seed_pages):
-    result = CliRunner().invoke(main, ["import", *map(str, seed_pages), "--split", str(tmp_path)])
+def test_import_split_writes_reviewable_files(tmp_path):
+    result = CliRunner().invoke(main, ["import", str(SECTION / "README.md"),
+                                       str(SECTION / "README_zh.md"), "--split", str(tmp_path)])
     assert result.exit_code == 0
-    assert len(list((tmp_path / "papers").glob("*.ttl"))) == 20
-    assert {p.name for p in tmp_path.glob("*.ttl")} == {"people.ttl", "venues.ttl", "categories.ttl"}
+    assert len(list((tmp_path / "works").glob("*.ttl"))) == 20
+    assert {p.name for p in tmp_path.glob("*.ttl")} == {"people.ttl", "categories.ttl"}
 
 
 def test_validate_reports_every_broken_rule_of_a_survey_folder(tmp_path):
@@ -204,15 +233,15 @@ def test_validate_reports_every_broken_rule_of_a_survey_folder(tmp_path):
     as a plain string, the JSON report has each rule it breaks."""
     broken = tmp_path / "data"
     broken.mkdir()
-    for path in (ROOT / "data").rglob("*.ttl"):
+    for path in (ROOT / "data").rglob("*.ttl"):  # flattened: a folder of files is a folder
         text = path.read_text(encoding="utf-8")
         if path.name == "2401.12945.ttl":  # no title, and a one-liner typed as a plain string
-            text = text.replace("dcterms:title ", "skg:oneLiner \"x\" ; dcterms:titel ", 1)
+            text = text.replace("\tschema:name ", "\tschema:description \"x\" ; schema:nmae ", 1)
         (broken / path.name).write_text(text, encoding="utf-8")
     result = run("--root", ROOT, "validate", broken, "--format", "json")
     assert result.exit_code == 1, result.output
     rows = json.loads(result.stdout)
     rules = {r["rule"] for r in rows}
-    assert {"skg:PaperTitleShape", "skg:PaperOneLinerShape", "skg:KnownTermsShape"} <= rules, rules
+    assert {"skg:WorkNameShape", "skg:WorkDescriptionShape", "skg:KnownTermsShape"} <= rules, rules
     lumiere = "https://w3id.org/survey-kg/paper/2401.12945"
     assert {r["focus"] for r in rows if r["severity"] == "violation"} == {lumiere}

@@ -22,12 +22,12 @@ from survey_kg.errors import EndpointError, InputError
 from survey_kg.load import load
 from survey_kg.results import to_tsv
 
-from .conftest import ROOT
+from .conftest import SMALL
 from .oxigraph_server import free_port, start_oxigraph  # noqa: F401  (fixture)
 
 SECRET = "s3cret-Pa55word-do-not-print"
 TOKEN = "tok-0123456789-do-not-print"
-SUMMARY = q.bind(q.find_query("summary"))
+WORKS = q.bind(q.find_query("works"))
 GOOD_RESULTS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
     {"n": {"type": "literal", "value": "1"}}]}}).encode()
 
@@ -111,8 +111,8 @@ def pauses(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="module")
 def survey_store():
-    """The survey's store."""
-    return load([ROOT / "data"])
+    """The small survey's store."""
+    return load([SMALL / "data"])
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def one_line_error(result, exit_code=3) -> str:
 
 
 def run_query(url, *extra, env=None):
-    return CliRunner().invoke(main, ["--root", str(ROOT), "query", "summary", "--endpoint", url,
+    return CliRunner().invoke(main, ["--root", str(SMALL), "query", "works", "--endpoint", url,
                                      *extra], env=env)
 
 
@@ -140,7 +140,7 @@ def run_query(url, *extra, env=None):
 def test_closed_port_is_refused_after_bounded_retries(pauses):
     url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(EndpointError) as caught:
-        endpoint.select(url, SUMMARY, timeout=2)
+        endpoint.select(url, WORKS, timeout=2)
     assert str(caught.value) == (f"{url}: connection refused (tried 3 times) "
                                  "(is the server running, and is the port right?)")
     assert pauses == [0.2, 0.4]
@@ -150,7 +150,7 @@ def test_closed_port_through_the_cli():
     url = f"http://127.0.0.1:{free_port()}/query"
     line = one_line_error(run_query(url, "--timeout", "2"))
     assert f"{url}: connection refused" in line
-    line = one_line_error(CliRunner().invoke(main, ["--root", str(ROOT), "publish",
+    line = one_line_error(CliRunner().invoke(main, ["--root", str(SMALL), "publish",
                                                     "--endpoint", url]))
     assert url.replace("/query", "/store") + ": connection refused" in line
 
@@ -158,7 +158,7 @@ def test_closed_port_through_the_cli():
 def test_server_killed_mid_test(start_oxigraph, survey_store):  # noqa: F811
     server = start_oxigraph()
     endpoint.publish(survey_store, server.store_url, query_url=server.query_url, timeout=10)
-    assert len(endpoint.select(server.query_url, SUMMARY, timeout=10)) > 0
+    assert len(endpoint.select(server.query_url, WORKS, timeout=10)) > 0
     server.kill()
     line = one_line_error(run_query(server.query_url, "--timeout", "2"))
     assert f"{server.query_url}: connection refused (tried 3 times)" in line
@@ -184,7 +184,7 @@ def test_500_is_retried_three_times_then_reported(fake, pauses):
 def test_4xx_is_not_retried(fake, pauses, status, reason):
     server = fake({"GET": (status, "text/plain", b"no")})
     with pytest.raises(EndpointError) as caught:
-        endpoint.select(server.url + "/query", SUMMARY, timeout=2)
+        endpoint.select(server.url + "/query", WORKS, timeout=2)
     assert str(caught.value).startswith(f"{server.url}/query: HTTP {status} {reason}: no")
     assert server.methods() == ["GET"]
     assert pauses == []
@@ -202,7 +202,7 @@ def test_html_page_is_not_sparql_results(fake, pauses):
 def test_json_that_is_not_results(fake):
     server = fake({"GET": (200, "application/json", b'{"error": "nope"}')})
     with pytest.raises(EndpointError, match="not SPARQL JSON results"):
-        endpoint.select(server.url + "/query", SUMMARY, timeout=2)
+        endpoint.select(server.url + "/query", WORKS, timeout=2)
 
 
 def test_hanging_server_times_out(fake, pauses):
@@ -239,15 +239,15 @@ def test_failed_publish_leaves_the_previous_graph(start_oxigraph, fake, survey_s
     before = endpoint.publish(survey_store, server.store_url, query_url=server.query_url,
                               timeout=10)
     store = fake({"PUT": answer}, hang=hang)
-    result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
+    result = CliRunner().invoke(main, ["--root", str(SMALL), "publish", "--endpoint",
                                        server.query_url, "--store-endpoint", store.url + "/store",
                                        "--timeout", "0.3"])
     line = one_line_error(result)
     assert line.startswith(f"survey-kg: error: {store.url}/store: {cause}")
     assert store.methods() == ["PUT"] * (1 if answer[0] < 500 and not hang else 3)
     assert endpoint.count_triples(server.query_url, survey_iri) == before
-    rows = endpoint.select(server.query_url, SUMMARY, graph=survey_iri)
-    assert to_tsv(rows) == to_tsv(q.run(survey_store, q.find_query("summary")))
+    rows = endpoint.select(server.query_url, WORKS, graph=survey_iri)
+    assert to_tsv(rows) == to_tsv(q.run(survey_store, q.find_query("works")))
 
 
 def test_a_count_that_differs_is_an_error(fake, survey_store, survey_iri):
@@ -303,7 +303,7 @@ def test_credentials_from_netrc_on_query_and_publish(fake, tmp_path, survey_stor
     server = fake({"PUT": (201, "text/plain", b""),
                    "GET": (200, "application/sparql-results+json",
                            count_results(len(survey_store)))})
-    result = CliRunner().invoke(main, ["--root", str(ROOT), "publish", "--endpoint",
+    result = CliRunner().invoke(main, ["--root", str(SMALL), "publish", "--endpoint",
                                        server.url + "/query"], env={"NETRC": str(netrc_file)})
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"published {len(survey_store)} triples to graph "

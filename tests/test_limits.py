@@ -10,36 +10,43 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from survey_kg.build import build
 from survey_kg.cli import main
+from survey_kg.paths import Survey
+from survey_kg.render.pages import sections
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL, SOURCES
 
-PAPER = "data/papers/2401.12945.ttl"
-STALE = "<!-- BEGIN survey-kg:summary -->\n"
-# Twice the largest file a normal run reads (READMEs included, so the limit stays valid when
+WORK = "data/works/2303.03378.ttl"
+QUERY = "works_per_year"  # read by the root pages' statistics section
+SECTION_PAGE = "survey/consisency-paper/world-models/README_zh.md"
+STALE = "<!-- BEGIN survey-kg:statistics -->\n"
+UPSTREAM_PAGE = SOURCES / "consisency-paper" / "world-models" / "README.md"
+# Twice the largest file a normal run reads (pages included, so the limit stays valid when
 # they are held to it too): only the file a test grows is over it.
-INPUTS = [ROOT / "README.md", ROOT / "README_zh.md",
-          *(p for folder in ("data", "ontology", "queries") for p in (ROOT / folder).rglob("*"))]
+INPUTS = [UPSTREAM_PAGE, *(p for folder in ("data", "survey") for p in (SMALL / folder).rglob("*")),
+          *(p for folder in ("ontology", "queries") for p in (ROOT / folder).rglob("*"))]
 LIMIT = 2 * max(p.stat().st_size for p in INPUTS if p.is_file())
 
 
 @pytest.fixture
 def survey(tmp_path) -> Path:
-    """A survey with stale READMEs and dumps: a command that got as far as writing would change
-    them."""
-    root = (tmp_path / "survey").resolve()
-    shutil.copytree(ROOT / "data", root / "data")
-    for name in ("README.md", "README_zh.md"):
-        text = (ROOT / name).read_text(encoding="utf-8")
-        assert STALE in text
-        (root / name).write_text(text.replace(STALE, STALE + "stale\n", 1), encoding="utf-8")
-    shutil.copytree(ROOT / "dist", root / "dist")
+    """A copy of the small survey with a stale root page and stale dumps: a command that got as
+    far as writing would change them. Its own copy of a query, and an upstream page to import."""
+    root = (tmp_path / "small").resolve()
+    shutil.copytree(SMALL, root, ignore=shutil.ignore_patterns("make.py", "dist"))
+    build(Survey(root))
+    page = root / "survey" / "README.md"
+    text = page.read_text(encoding="utf-8")
+    assert STALE in text
+    page.write_text(text.replace(STALE, STALE + "stale\n", 1), encoding="utf-8")
     for path in (root / "dist").iterdir():
-        path.write_text("stale\n", encoding="utf-8")
+        if path.is_file():  # (the dump's files; the site, dist/site/, is a folder)
+            path.write_text("stale\n", encoding="utf-8")
     (root / "pages").mkdir()
-    shutil.copyfile(ROOT / "README.md", root / "pages" / "README.md")
+    shutil.copyfile(UPSTREAM_PAGE, root / "pages" / "README.md")
     (root / "queries").mkdir()
-    shutil.copyfile(ROOT / "queries" / "summary.rq", root / "queries" / "summary.rq")
+    shutil.copyfile(ROOT / "queries" / f"{QUERY}.rq", root / "queries" / f"{QUERY}.rq")
     return root
 
 
@@ -66,19 +73,22 @@ def refusal(path: Path) -> str:
             "input limit (split it, or raise SURVEY_KG_MAX_INPUT_BYTES)\n")
 
 
+def test_the_survey_s_own_query_is_one_the_pages_read():
+    assert QUERY in {name for s in sections().values() for name in s.queries.values()}
+
+
 # (command line, with {root} for the survey folder; the file grown over the limit)
 CASES = [
-    (["validate"], PAPER),
-    (["readme"], PAPER),
-    (["readme", "--check"], PAPER),
-    (["readme"], "queries/summary.rq"),  # the survey's own query, read while rendering
-    (["build"], PAPER),
-    (["export"], PAPER),
-    (["query", "summary"], PAPER),
-    (["query", "{root}/queries/summary.rq"], "queries/summary.rq"),
-    (["import", "{root}/pages/README.md", "--split", "{root}/imported"], "pages/README.md"),
-    (["import", "{root}/pages/README.md", "--out", "{root}/raw.ttl"], "pages/README.md"),
-    (["publish", "--endpoint", "http://127.0.0.1:9/query"], PAPER),  # refused before any request
+    (["validate"], WORK),
+    (["validate", "{root}/" + WORK], WORK),
+    (["readme"], WORK),
+    (["readme", "--check"], WORK),
+    (["readme"], f"queries/{QUERY}.rq"),  # the survey's own query, read while rendering
+    (["build"], WORK),
+    (["export"], WORK),
+    (["query", "works"], WORK),
+    (["query", "{root}/queries/" + QUERY + ".rq"], f"queries/{QUERY}.rq"),
+    (["publish", "--endpoint", "http://127.0.0.1:9/query"], WORK),  # refused before any request
 ]
 
 
@@ -92,27 +102,47 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_written(survey, args, g
     assert snapshot(survey) == before
 
 
+@pytest.mark.parametrize("output", [["--split", "{root}/imported"], ["--out", "{root}/raw.ttl"]],
+                         ids=["split", "out"])
+def test_a_page_over_the_limit_is_an_error_of_the_import_and_none_of_its_entries_is_read(
+        survey, output):
+    """The importer reads what it can and reports each page it cannot read as an error (exit
+    1): a page over the limit is not read at all."""
+    page = survey / "pages" / "README.md"
+    grow(page, LIMIT + 1)
+    result = run(survey, "import", str(page), *(arg.format(root=survey) for arg in output))
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{page}: error: " + refusal(page).split(": ", 3)[-1].rstrip("\n")
+    assert lines[-1].startswith("read 0 entries from 1 page(s): 0 works")
+    assert not list((survey / "imported").rglob("works/*.ttl"))
+    raw = survey / "raw.ttl"
+    assert not raw.exists() or "CreativeWork" not in raw.read_text(encoding="utf-8")
+
+
 def test_a_file_at_the_limit_is_read_and_the_stale_files_are_rewritten(survey):
     # The control for the tests above: with the same limit and a file exactly at it, the build
     # goes through and rewrites what those tests find unchanged.
-    grow(survey / PAPER, LIMIT)
+    grow(survey / WORK, LIMIT)
     before = snapshot(survey)
     result = run(survey, "build")
     assert result.exit_code == 0, result.output
     after = snapshot(survey)
     changed = {name for name in before if after.get(name) != before[name]}
-    assert {"README.md", "README_zh.md"} | {f"dist/{p.name}" for p in (ROOT / "dist").iterdir()} \
-        <= changed
+    assert {"survey/README.md"} | {f"dist/{p.name}" for p in (survey / "dist").iterdir()
+                                   if p.is_file()} <= changed
 
 
 @pytest.mark.parametrize("command", ["readme", "build"])
-def test_a_readme_over_the_limit_is_refused(survey, command):
-    grow(survey / "README.md", LIMIT + 1)
+@pytest.mark.parametrize("page", ["survey/README.md", SECTION_PAGE],
+                         ids=["root-page", "section-page"])
+def test_a_page_over_the_limit_is_refused(survey, command, page):
+    grow(survey / page, LIMIT + 1)
     before = snapshot(survey)
     result = run(survey, command)
-    # build reports its stages (load, validate) before the README stage refuses the file
+    # build reports its stages (load, validate) before the page stage refuses the file
     assert (result.exit_code, result.stderr.splitlines(keepends=True)[-1]) == \
-        (2, refusal(survey / "README.md"))
+        (2, refusal(survey / page))
     assert snapshot(survey) == before
 
 

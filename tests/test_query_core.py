@@ -14,18 +14,20 @@ from survey_kg.results import rows_from_json, to_csv, to_json, to_table, to_tsv
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
-QUERY = """# Titles of papers: one row per paper.
-# param: ?year year  Only papers of this year.
-# param: ?id string  Only the paper with this arXiv ID.
+QUERY = """# Titles of works: one row per work with an arXiv ID.
+# param: ?year year  Only works of this year.
+# param: ?id string  Only the work with this arXiv ID.
 # view: table
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skg: <https://w3id.org/survey-kg/ontology#>
-SELECT ?paper ?title ?year WHERE {
-    ?paper skg:arxivId ?id ; dcterms:title ?t ; dcterms:issued ?year .
-    BIND (STR(?t) AS ?title)
+PREFIX schema: <https://schema.org/>
+SELECT ?work ?title ?year WHERE {
+    ?work schema:identifier ?node ; schema:name ?t ; schema:datePublished ?year .
+    ?node schema:propertyID "arXiv" ; schema:value ?id .
+    BIND (STR(?t) AS ?title)  # a comment with a } brace
 }
-ORDER BY ?paper
+ORDER BY ?work
 """
+EMBODIED = ["PaLM-E: An Embodied Multimodal Language Model", "RT-2: Vision-Language-Action Models",
+            "GAIA-1: A Generative World Model for Autonomous Driving"]
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def query_file(tmp_path):
 
 
 def test_header_is_read(query_file):
-    assert query_file.title == "Titles of papers: one row per paper."
+    assert query_file.title == "Titles of works: one row per work with an arXiv ID."
     assert list(query_file.params) == ["year", "id"]
     assert query_file.params["year"].kind == "year"
     assert query_file.view == "table"
@@ -44,15 +46,19 @@ def test_header_is_read(query_file):
 
 def test_unbound_query_returns_every_row(valid_store, query_file):
     rows = q.run(valid_store, query_file)
-    assert rows.vars == ["paper", "title", "year"]
-    assert [r.title.value for r in rows.rows] == ["Second Video Model", "First Video Model"]
+    assert rows.vars == ["work", "title", "year"]
+    assert len(rows) == 12  # the small survey's works with an arXiv ID
+    assert [r.work.value for r in rows.rows] == sorted(r.work.value for r in rows.rows)
 
 
 def test_parameter_is_bound_as_a_typed_term(valid_store, query_file):
     text = q.bind(query_file, {"year": "2024"})
     assert 'VALUES (?year) { ("2024"^^<http://www.w3.org/2001/XMLSchema#gYear>) }' in text
     rows = q.run(valid_store, query_file, {"year": "2024"})
-    assert [r.title.value for r in rows.rows] == ["First Video Model"]
+    assert [r.title.value for r in rows.rows] == [
+        "PaLM-E: An Embodied Multimodal Language Model", "CoTracker: It is Better to Track Together",
+        "4D Gaussian Splatting for Real-Time Dynamic Scene Rendering",
+        "DUSt3R: Geometric 3D Vision Made Easy"]
 
 
 def test_a_hostile_string_stays_a_literal(valid_store, query_file):
@@ -60,7 +66,63 @@ def test_a_hostile_string_stays_a_literal(valid_store, query_file):
     text = q.bind(query_file, {"id": hostile})
     assert str(ox.Literal(hostile)) in text
     assert q.run(valid_store, query_file, {"id": hostile}).rows == []
-    assert len(q.run(valid_store, query_file, {"id": "2401.00001"}).rows) == 1
+    assert [r.title.value for r in q.run(valid_store, query_file, {"id": "2307.15818"}).rows] \
+        == ["RT-2: Vision-Language-Action Models"]
+
+
+CATEGORY_QUERY = """# Works of a category, with a subquery and braces in strings: one row per work.
+# param: ?category iri  Only this category.
+PREFIX schema: <https://schema.org/>
+SELECT ?title WHERE {
+    { SELECT ?work WHERE { ?work schema:about ?category } }
+    ?work schema:about ?category ; schema:name ?t .
+    FILTER (STR(?t) != "} { not a group")
+    BIND (STR(?t) AS ?title)
+}
+ORDER BY DESC(?title)
+"""
+
+
+def test_a_parameter_joins_the_whole_group_after_its_subqueries(tmp_path, valid_store):
+    path = tmp_path / "category.rq"
+    path.write_text(CATEGORY_QUERY, encoding="utf-8")
+    query = q.parse_query_file(path)
+    text = q.bind(query, {"category": "category:embodied-intelligence-systems"})
+    values = ("    VALUES (?category) { (<https://w3id.org/survey-kg/category/"
+              "embodied-intelligence-systems>) }\n}\nORDER BY")
+    assert values in text and text.replace(values, "}\nORDER BY") == CATEGORY_QUERY
+    rows = q.run(valid_store, query, {"category": "category:embodied-intelligence-systems"})
+    assert [r.title.value for r in rows.rows] == sorted(EMBODIED, reverse=True)
+
+
+def test_a_query_without_a_where_group_cannot_take_parameters(tmp_path):
+    path = tmp_path / "construct.rq"
+    path.write_text("# Everything.\n# param: ?s iri  A subject.\n"
+                    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        q.bind(q.parse_query_file(path), {"s": "paper:2303.03378"})
+    assert "no WHERE group" in info.value.message and info.value.file.endswith("construct.rq")
+
+
+def test_an_unknown_parameter_kind_names_its_line(tmp_path):
+    path = tmp_path / "kind.rq"
+    path.write_text("# A query.\n# param: ?x colour  What colour.\nSELECT ?x WHERE { ?x ?p ?o }\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        q.parse_query_file(path)
+    assert info.value.line == 2 and info.value.file.endswith("kind.rq")
+    assert "unknown kind 'colour'" in info.value.message
+
+
+@pytest.mark.parametrize("kind,value,term", [
+    ("integer", "+007", ox.Literal("7", datatype=XSD_INTEGER)),
+    ("lang", "ZH", ox.Literal("zh")),
+    ("string", "a \"quoted\" } text", ox.Literal("a \"quoted\" } text")),
+    ("iri", "https://example.org/x", ox.NamedNode("https://example.org/x")),
+    ("iri", "category:world-models", ox.NamedNode("https://w3id.org/survey-kg/category/world-models")),
+])
+def test_each_kind_of_parameter_becomes_its_term(kind, value, term):
+    assert q.term_for(q.Param("p", kind, ""), value) == term
 
 
 @pytest.mark.parametrize("params,words", [
@@ -96,7 +158,7 @@ def test_syntax_error_names_the_file(tmp_path, valid_store):
 def test_unknown_query_lists_the_known_ones():
     with pytest.raises(InputError) as info:
         q.find_query("no_such_query")
-    assert "summary" in info.value.hint
+    assert "works_per_year" in info.value.hint and "work_authors" in info.value.hint
 
 
 ROW = q.row_type(["s", "label", "n"])

@@ -1,200 +1,185 @@
-"""The synthetic survey generator (benchmarks/synth.py): deterministic, valid, readable back from
-its own pages."""
+"""The synthetic survey generator (benchmarks/synth.py), on the small survey as its source:
+deterministic, laid out like a survey, valid with the source's own warnings and nothing more,
+every copy of a work a work of its own (ID, IRI, links, title, people, texts), and built by
+`survey-kg build` as it is."""
 
 import re
 import sys
-from collections import Counter
 
 import pyoxigraph as ox
 import pytest
 
-from survey_kg.importer import ARXIV_ID, import_pages, language_of
+from survey_kg.build import build
 from survey_kg.load import load
-from survey_kg.paths import PREFIXES, SPARQL_PREFIXES
-from survey_kg.rdf import select
+from survey_kg.paths import PREFIXES, SPARQL_PREFIXES, Survey
+from survey_kg.render.pages import page_parts
 from survey_kg.rules import validate
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 try:
-    from synth import LENGTHS, generate, write_survey
+    import synth
 finally:
     sys.path.remove(str(ROOT / "benchmarks"))
 
-PAPER = PREFIXES["paper"]
+N = len(list((SMALL / "data" / "works").glob("*.ttl")))  # 15
+SCHEMA, SKG = PREFIXES["schema"], PREFIXES["skg"]
 
 
 def files_of(folder):
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}
 
 
-def as_store(graph) -> ox.Store:
-    """The importer's graph as a store, loaded as the loader loads data (an rdflib Graph goes
-    through N-Triples)."""
-    if isinstance(graph, ox.Store):
-        return graph
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
-def triples(store: ox.Store) -> set:
-    return {(q.subject, q.predicate, q.object)
-            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+def triples(path):
+    return set(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("synth50")
-    survey = write_survey(folder, 50, 11)
-    return folder, survey, load([folder / "data"])
+def source():
+    """The small survey's works and people, as the generator reads them."""
+    return synth.read_source(SMALL)
 
 
 @pytest.fixture(scope="module")
-def imported(written):
-    folder, _, _ = written
-    return import_pages([folder / "pages" / "README.md", folder / "pages" / "README_zh.md"])
+def doubled(tmp_path_factory):
+    """Each work of the source twice: as it is, and one copy."""
+    folder = tmp_path_factory.mktemp("synth") / "s"
+    return folder, synth.write_survey(folder, 2 * N, 7, SMALL)
 
 
-def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
-    write_survey(tmp_path / "a", 30, 5)
-    write_survey(tmp_path / "b", 30, 5)
-    write_survey(tmp_path / "c", 30, 6)
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_works(tmp_path):
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        synth.write_survey(tmp_path / name, N + 4, seed, SMALL)
     a, b, c = (files_of(tmp_path / name) for name in "abc")
     assert a == b
-    assert a["pages/README.md"] != c["pages/README.md"]
-    assert a["data/people.ttl"] != c["data/people.ttl"]
+    assert a != c and sorted(a) != sorted(c)  # another seed copies other works
 
 
-def test_layout_is_that_of_data(written):
-    folder, survey, _ = written
+def test_the_layout_is_that_of_a_survey(doubled):
+    folder, made = doubled
     names = set(files_of(folder))
-    assert {"pages/README.md", "pages/README_zh.md", "data/people.ttl", "data/venues.ttl",
-            "data/categories.ttl", "data/dataset.ttl"} <= names
-    assert {f"data/papers/{p.arxiv}.ttl" for p in survey.papers} <= names
-    assert len([n for n in names if n.startswith("data/papers/")]) == 50
+    works = {n for n in names if n.startswith("data/works/")}
+    assert len(works) == len(made.works) == 2 * N
+    for name in ("venues.ttl", "categories.ttl", "dataset.ttl"):
+        assert (folder / "data" / name).read_bytes() == (SMALL / "data" / name).read_bytes()
+    assert "data/people.ttl" in names
+    pages = {p.relative_to(SMALL).as_posix() for p in (SMALL / "survey").rglob("*.md")}
+    assert pages and {n for n in names if n.startswith("survey/")} == pages
 
 
-def test_generated_graph_passes_every_shape_without_a_warning(written):
-    _, _, store = written
-    report = validate(store)
-    assert [(r.severity, r.focus, r.rule, r.message) for r in report.results] == []
+def test_the_pages_are_skeletons_that_keep_the_hand_written_text(doubled):
+    folder, _ = doubled
+    for page in (SMALL / "survey").rglob("*.md"):
+        made = (folder / page.relative_to(SMALL)).read_text(encoding="utf-8")
+        parts = page_parts(page.read_text(encoding="utf-8"))
+        names = [part[0] for part in parts if isinstance(part, tuple)]
+        assert names, page
+        assert made == "".join(part for part in parts if isinstance(part, str))
+        for name in names:
+            assert f"<!-- BEGIN survey-kg:{name} -->\n<!-- END survey-kg:{name} -->" in made
 
 
-def test_import_of_the_pages_gives_the_papers_of_the_data(written, imported):
-    _, survey, store = written
-    assert imported.papers == 50 and imported.entries == 100
-    assert imported.findings == []
-    # every triple the pages carry is in the data, and about papers the two are the same triples
-    imported_triples, data_triples = triples(as_store(imported.graph)), triples(store)
-    assert imported_triples and imported_triples - data_triples == set()
-    about_papers = {t for t in data_triples if t[0].value.startswith(PAPER)}
-    assert {t for t in imported_triples if t[0].value.startswith(PAPER)} == about_papers
+def test_a_survey_up_to_the_source_s_size_is_a_part_of_it(tmp_path, source):
+    works, _ = source
+    made = synth.write_survey(tmp_path, 6, 3, SMALL)
+    by_iri = {w.iri: w for w in works}
+    assert len(made.works) == 6 and set(made.works) <= set(by_iri)
+    for iri in made.works:
+        path = tmp_path / "data" / synth._file_name(iri)
+        assert triples(path) == set(by_iri[iri].triples)
+    assert validate(load([tmp_path / "data"])).conforms
 
 
-def authors(store, arxiv):
-    rows = select(store, SPARQL_PREFIXES + f"""SELECT ?name WHERE {{
-        ?p skg:arxivId "{arxiv}" ; skg:authorship ?a .
-        ?a skg:position ?n ; skg:author/foaf:name ?name }} ORDER BY ?n""")[1]
-    return [name.value for name, in rows]
+def test_the_survey_validates_with_the_source_s_warnings_once_per_copy(doubled, source):
+    folder, _ = doubled
+    mine = validate(load([folder / "data"]))
+    theirs = validate(load([SMALL / "data"]))
+    assert mine.violations == []
+    assert theirs.warnings, "the source has warnings to compare"
+    assert sorted(r.rule for r in mine.warnings) == sorted(2 * [r.rule for r in theirs.warnings])
 
 
-def texts(store, arxiv):
-    rows = select(store, SPARQL_PREFIXES + f"""SELECT ?field ?text WHERE {{
-        ?p skg:arxivId "{arxiv}" ; ?field ?text .
-        FILTER (?field IN (dcterms:title, skg:oneLiner, skg:coreInnovation, dcterms:abstract)) }}""")[1]
-    return sorted((field.value, text.language, text.value) for field, text in rows)
+def test_a_copy_has_a_fresh_arxiv_id_that_fits_its_year_and_its_links_follow(doubled, source):
+    folder, made = doubled
+    works, _ = source
+    real = {w.arxiv for w in works if w.arxiv}
+    assert len(made.arxiv_ids) == len(set(made.arxiv_ids)) == 2 * len(real)
+    copies = sorted(set(made.arxiv_ids) - real)
+    assert len(copies) == len(real)
+    by_month = sorted((i[:4], len(i)) for i in real)
+    assert sorted((i[:4], len(i)) for i in copies) == by_month  # same YYMM, as many digits
+    for arxiv in copies:
+        path = folder / "data" / "works" / f"{arxiv}.ttl"
+        found = triples(path)
+        terms = [term.value for t in found if not t.predicate.value.endswith("editorialNote")
+                 for term in (t.subject, t.object)]  # (a note may name other works)
+        assert not [term for term in terms if any(other in term for other in real)], arxiv
+        paper = ox.NamedNode(PREFIXES["paper"] + arxiv)
+        links = {t.object.value for t in found if t.subject == paper
+                 and t.predicate.value == SCHEMA + "sameAs"}
+        assert links == {f"https://arxiv.org/abs/{arxiv}",
+                         f"https://doi.org/10.48550/arXiv.{arxiv}"}
+        values = {t.object.value for t in found if t.predicate.value == SCHEMA + "value"}
+        assert values == {arxiv, f"10.48550/arXiv.{arxiv}"}
 
 
-def test_authors_in_order_and_texts_survive_the_pages(written, imported):
-    _, survey, store = written
-    from_pages = as_store(imported.graph)
-    for paper in survey.papers:
-        assert authors(from_pages, paper.arxiv) == paper.authors
-        assert authors(store, paper.arxiv) == paper.authors
-        assert texts(from_pages, paper.arxiv) == texts(store, paper.arxiv)
-        assert len(texts(store, paper.arxiv)) == 7  # a title and three texts in two languages
+def rows(store, query: str, **terms) -> list[tuple]:
+    """The rows of a query (the project's prefixes declared), each a tuple of term values."""
+    for name, iri in terms.items():
+        query = query.replace("?" + name, f"<{iri}>")
+    return [tuple(term.value if term is not None else None for term in row)
+            for row in store.query(SPARQL_PREFIXES + query)]
 
 
-def test_source_records_name_the_lines_of_the_entries(written):
-    folder, survey, store = written
-    lines = (folder / "pages" / "README_zh.md").read_text().splitlines()
-    source_line = ox.NamedNode(PREFIXES["skg"] + "sourceLine")
-    for paper in survey.papers[:10]:
-        [quad] = store.quads_for_pattern(ox.NamedNode(f"{PAPER}{paper.arxiv}/source/2"),
-                                         source_line, None, ox.DefaultGraph())
-        line = int(quad.object.value)
-        assert lines[line - 1] == "<details>"
-        assert paper.title in lines[line]
+TITLES = "SELECT ?w ?t WHERE { ?w schema:name ?t ; a schema:CreativeWork }"
+TEXTS = """SELECT ?text (LANG(?text) AS ?lang) WHERE {
+    ?work schema:description|skg:coreInnovation|schema:abstract|skg:keyPoint/skg:text ?text }"""
+AUTHORS = """SELECT ?person ?printed WHERE {
+    ?work skg:authorship ?a . ?a skg:position ?n ; skg:author ?person ; skg:printedName ?printed
+} ORDER BY ?n"""
 
 
-@pytest.fixture(scope="module")
-def big():
-    return generate(600, 3)
+def test_a_copy_has_its_own_title_texts_and_people_in_the_same_order(doubled, source):
+    folder, made = doubled
+    works, people = source
+    store = load([folder / "data"])
+    original = {w.iri: w for w in works}
+    copies = [iri for iri in made.works if iri not in original]
+    assert len(copies) == N
+    names = dict(rows(store, TITLES))
+    assert len(set(names.values())) == len(names) == 2 * N
+    for iri, source_iri in zip(made.works, made.sources):
+        if iri == source_iri:
+            continue
+        assert names[iri] == f"Ka-{names[source_iri]}"
+        theirs, mine = (set(rows(store, TEXTS, work=work)) for work in (source_iri, iri))
+        assert mine and mine == {(text + " [Ka]", lang) for text, lang in theirs}
+        theirs, mine = (rows(store, AUTHORS, work=work) for work in (source_iri, iri))
+        assert mine and mine == [(person + "-ka", printed + " Ka") for person, printed in theirs]
+    assert len(made.people) == 2 * len({a.value for w in works for t in w.triples
+                                        for a in [t.object] if isinstance(a, ox.NamedNode)
+                                        and a.value.startswith(synth.AGENTS)})
+    person_names = {n for n, in rows(store, "SELECT ?n { ?p a schema:Person ; schema:name ?n }")}
+    first = next(t.object.value for t in works[0].triples
+                 if t.predicate.value == SKG + "author" and t.object.value in people)
+    [name] = [t.object.value for t in people[first] if t.predicate.value == SCHEMA + "name"]
+    assert {name, name + " Ka"} <= person_names
 
 
-def test_statistics_are_those_of_a_survey(big):
-    papers = big.papers
-    assert len(papers) == 600
-    assert all(3 <= len(p.authors) <= 30 for p in papers)
-    assert max(len(p.authors) for p in papers) >= 20  # the long tail of big collaborations
-    assert all(3 <= len(p.key_points[lang]) <= 6 for p in papers for lang in ("en", "zh"))
-    assert 0.74 <= sum(bool(p.code) for p in papers) / 600 <= 0.86
-    assert 0.24 <= sum(bool(p.project) for p in papers) / 600 <= 0.36
-    assert all(re.match(r"^https://github\.com/[^/]+/[^/]+$", p.code) for p in papers if p.code)
-    assert len(big.venues) == 50 and len(big.categories) == 20
-    assert {kind for _, _, kind in big.venues} == {"Conference", "Journal", "PreprintServer"}
-    assert 0.25 <= sum(p.venue == "arXiv" for p in papers) / 600 <= 0.45
+def test_the_survey_builds(doubled):
+    folder, made = doubled
+    result = build(Survey(folder))
+    assert result.report.conforms
+    assert result.dump.statistics.works == len(made.works)
+    section = (folder / "survey" / "consisency-paper" / "world-models" / "README.md")
+    text = section.read_text(encoding="utf-8")
+    assert "Ka-" in text  # the copies are listed beside the works they copy
 
 
-def test_people_co_author_from_a_shared_pool(big):
-    counts = Counter(name for p in big.papers for name in p.authors)
-    assert all(len(set(p.authors)) == len(p.authors) for p in big.papers)
-    assert len(counts) < sum(counts.values()) / 2  # names recur across papers
-    assert max(counts.values()) >= 10 and min(counts.values()) == 1
-    pairs = Counter(frozenset((a, b)) for p in big.papers for a in p.authors for b in p.authors if a < b)
-    assert max(pairs.values()) >= 2  # some pairs write together more than once
-
-
-def test_arxiv_ids_are_unique_valid_and_not_after_the_year(big):
-    ids = [p.arxiv for p in big.papers]
-    assert len(set(ids)) == len(ids)
-    assert all(ARXIV_ID.match(i) for i in ids)
-    assert all(2000 + int(p.arxiv[:2]) <= p.year for p in big.papers)
-
-
-def test_texts_are_in_their_language_and_of_the_seed_lengths(big):
-    for field_lang, (low, high) in LENGTHS.items():
-        field, lang = field_lang
-        values = ([t for p in big.papers for t in p.key_points[lang]] if field == "keyPoint"
-                  else [p.texts[field_lang] for p in big.papers])
-        assert all(language_of(v) == lang for v in values), field_lang
-        assert all(len(v) <= high for v in values), field_lang
-        assert sum(low <= len(v) for v in values) >= 0.9 * len(values), field_lang
-    assert all(language_of(p.title) == "en" for p in big.papers)
-
-
-def test_every_paper_names_a_keyword_of_its_category(big):
-    for p in big.papers:
-        words = [k.lower() for lang in ("en", "zh") for k in p.category.keywords[lang]]
-        text = (p.title + " " + p.texts["oneLiner", "en"] + p.texts["oneLiner", "zh"]).lower()
-        assert any(k in text for k in words), p.arxiv
-
-
-def test_categories_form_a_hierarchy_under_one_scheme(written):
-    _, survey, store = written
-    rows = select(store, SPARQL_PREFIXES + """SELECT ?c (COUNT(?b) AS ?n) WHERE {
-        ?c a skos:Concept ; skos:inScheme category:scheme . OPTIONAL { ?c skos:broader ?b } }
-        GROUP BY ?c""")[1]
-    broader = {c.value: int(n.value) for c, n in rows}
-    assert len(broader) == 20
-    assert sorted(broader.values()).count(0) == 5 and max(broader.values()) == 3
-
-
-def test_an_empty_survey_still_has_its_sections(tmp_path):
-    write_survey(tmp_path, 0, 1)
-    page = (tmp_path / "pages" / "README.md").read_text()
-    assert page.count("\n### ") == 20 and "<details>" not in page
-    assert validate(load([tmp_path / "data"])).results == []
+def test_tags_name_each_copy_once():
+    tags = [synth.tag(copy) for copy in range(1, 2000)]
+    assert tags[:2] == ["ka", "lo"] and synth.tag(16) == "wo" and synth.tag(17) == "kaka"
+    assert len(set(tags)) == len(tags) and all(re.fullmatch("[a-z]+", t) for t in tags)
+    assert synth.tag(0) == ""

@@ -1,6 +1,9 @@
 """An installed wheel carries the ontology, shapes, context, queries, data and page templates (and
-not the benchmarks): `survey_kg.load_survey()` returns the survey's graph, and `survey-kg export`
-writes the same dumps, from a folder that is not a survey, without the repository on the path.
+not the benchmarks): `survey_kg.load_survey()` returns the survey's graph, `survey-kg export
+--out DIR` writes the same dumps from a folder that is not a survey (saying it reads the survey
+shipped with the package), its templates render a survey's pages, and no command writes into
+the installed package: outside a survey the commands that write stop, and `--root` at the
+package's own survey is refused.
 
 The wheel is built (pip wheel) and installed into a fresh virtual environment. Its dependencies
 are not downloaded again: the new environment sees the running environment's site-packages
@@ -18,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from survey_kg.build import build
 from survey_kg.dump import write_dump
 from survey_kg.load import load
+from survey_kg.paths import Survey
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL
 
 pytestmark = pytest.mark.slow
 
@@ -81,8 +86,11 @@ def test_the_wheel_ships_the_survey_and_not_the_benchmarks(wheel):
         expected = shipped(folder, suffix)
         assert expected, (folder, suffix)
         assert {f"{bundled}{folder}/{name}" for name in expected} <= names, (folder, suffix)
-    templates = {p.name for p in (ROOT / "survey_kg" / "templates").glob("*.md.j2")}
-    assert templates and {f"survey_kg/templates/{name}" for name in templates} <= names
+    package = ROOT / "survey_kg"
+    data_files = {p.relative_to(ROOT).as_posix() for p in package.rglob("*") if p.is_file()
+                  and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert {"survey_kg/templates/section.md.j2", "survey_kg/templates/labels.toml"} <= data_files
+    assert data_files <= names  # templates, labels, the importer's vocabulary
 
 
 def test_load_from_the_installed_wheel(installed):
@@ -94,33 +102,73 @@ def test_load_from_the_installed_wheel(installed):
     assert Path(location).is_relative_to(python.parent.parent), "imported from the repository"
 
 
+def package_files(python) -> dict[str, bytes]:
+    """Every file of the installed package (its survey included)."""
+    package = Path(run([python, "-c", "import survey_kg, os; print(os.path.dirname("
+                                      "survey_kg.__file__))"], cwd=python.parent,
+                       env=clean_env()).stdout.strip())
+    assert package.is_relative_to(python.parent.parent), "not the installed package"
+    return {p.relative_to(package).as_posix(): p.read_bytes() for p in package.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
 def test_export_from_the_installed_wheel_gives_the_same_dumps(installed, tmp_path):
     _, script, work = installed
     out = work / "dump"
-    run([script, "export", "--out", out], cwd=work, env=clean_env())
+    result = run([script, "export", "--out", out], cwd=work, env=clean_env())
+    assert result.stderr.startswith("survey-kg: no survey here; reading the survey shipped with "
+                                    "survey-kg (")
+    assert result.stderr.count("no survey here") == 1
     expected = write_dump(load([ROOT / "data"]), tmp_path / "expected")
-    assert len(expected.files) == 7
+    assert len(expected.files) >= 7
     assert {p.name: p.read_bytes() for p in out.iterdir()} == {
         p.name: p.read_bytes() for p in expected.files}
 
 
-def test_the_installed_wheel_renders_this_surveys_pages(installed, tmp_path):
-    """The templates and queries ship: `readme --check` on a copy of the survey (pages and data,
-    no queries/ folder) finds its pages up to date, from the installed package alone."""
+def test_the_installed_wheel_renders_a_surveys_pages(installed, tmp_path):
+    """The templates and queries ship: `readme --check` on a copy of the small survey (data and
+    page tree, no queries/ folder), built by this checkout, finds its pages up to date, from the
+    installed package alone."""
     _, script, work = installed
-    root = tmp_path / "survey"
-    shutil.copytree(ROOT / "data", root / "data")
-    for name in ("README.md", "README_zh.md"):
-        shutil.copyfile(ROOT / name, root / name)
+    root = tmp_path / "small"
+    shutil.copytree(SMALL, root, ignore=shutil.ignore_patterns("make.py", "dist"))
+    build(Survey(root))
     result = subprocess.run([str(script), "--root", str(root), "readme", "--check"], cwd=work,
                             env=clean_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert "up to date" in result.stderr
 
 
-def test_export_refuses_to_write_into_the_installed_package(installed):
-    _, script, work = installed
-    result = subprocess.run([str(script), "export"], cwd=work, env=clean_env(),
+@pytest.mark.parametrize("args", [["export"], ["build"], ["readme"], ["build", "--out", "{out}"]],
+                         ids=["export", "build", "readme", "build-out"])
+def test_outside_a_survey_the_commands_that_write_stop(installed, tmp_path, args):
+    python, script, work = installed
+    before, here = package_files(python), sorted(work.rglob("*"))
+    args = [arg.format(out=tmp_path / "out") for arg in args]
+    result = subprocess.run([str(script), *args], cwd=work, env=clean_env(), capture_output=True,
+                            text=True)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr == (f"survey-kg: error: {work}: no survey here: run inside one or give "
+                             "--root (a survey is a folder holding data/ with Turtle files, "
+                             "found in the current folder or above it)\n")
+    assert package_files(python) == before and sorted(work.rglob("*")) == here
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["export"], ["build"], ["build", "--out", "{out}"], ["readme"]],
+                         ids=["export", "build", "build-out", "readme"])
+def test_the_package_s_own_survey_is_never_written_into(installed, tmp_path, args):
+    python, script, work = installed
+    bundled = run([python, "-c", "from survey_kg.paths import bundled_survey; "
+                                 "print(bundled_survey().root)"], cwd=work,
+                  env=clean_env()).stdout.strip()
+    assert Path(bundled).is_relative_to(python.parent.parent), "not the installed package's"
+    before = package_files(python)
+    args = [arg.format(out=tmp_path / "out") for arg in args]
+    result = subprocess.run([str(script), "--root", bundled, *args], cwd=work, env=clean_env(),
                             capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "--out" in result.stderr and "installed package" in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"survey-kg: error: {bundled}: this is the survey shipped "
+                                    "inside the installed package")
+    assert package_files(python) == before
+    assert not (tmp_path / "out").exists()

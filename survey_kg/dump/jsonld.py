@@ -3,7 +3,9 @@
 A hand-written writer (docs/decisions/0014): at 10,000 papers it takes a third of the time of
 compacting with a JSON-LD library, and tests/test_export.py checks that PyLD expands its output to
 exactly the graph's triples. Authorship, key point and source record nodes are embedded in their
-paper; arrays come in a stable order (authors and key points by position); the layout is what
+paper; arrays come in a stable order (authorships, key points and a work's authors by position);
+texts in language maps, untagged ones under "@none"; node ids are absolute IRIs (the context has
+no prefix for the survey's own namespaces: docs/decisions/0024); the layout is what
 json.dumps(indent=2, sort_keys=True) writes.
 """
 
@@ -50,6 +52,7 @@ class _Term:
     name: str
     type: str | None       # "@id", "@vocab", a datatype IRI, or None
     container: str | None  # "@language", "@set" or None
+    arrays: bool = False   # a language map whose texts are arrays even when one ("@set" too)
 
 
 @dataclass
@@ -79,7 +82,11 @@ class _Context:
             kind = definition.get("@type")
             if kind not in (None, "@id", "@vocab"):
                 kind = ctx.expand(kind)
-            term = _Term(name, kind, definition.get("@container"))
+            container = definition.get("@container")
+            arrays = isinstance(container, list) and "@set" in container and len(container) > 1
+            if isinstance(container, list):  # ["@language", "@set"]: a map of arrays
+                container = next((c for c in container if c != "@set"), "@set")
+            term = _Term(name, kind, container, arrays)
             ctx.by_iri.setdefault(iri, []).append(term)
             if kind is None and term.container is None:
                 ctx.vocab_terms.setdefault(iri, name)
@@ -129,6 +136,9 @@ _CANONICAL_INT = re.compile(rb"0|-?[1-9][0-9]{0,14}")  # written as a JSON numbe
 _INTEGER = re.compile(rb"[+-]?[0-9]+")
 _TEXT = b"<https://w3id.org/survey-kg/ontology#text>"
 _POSITION = b"<https://w3id.org/survey-kg/ontology#position>"
+_AUTHORS = b"<https://schema.org/author>"
+_AUTHORSHIP = b"<https://w3id.org/survey-kg/ontology#authorship>"
+_AUTHOR = b"<https://w3id.org/survey-kg/ontology#author>"
 # N-Triples escapes a literal with \" \\ \b \f \n \r \t \uXXXX, as JSON does: its quoted lexical
 # form is a JSON string as it is. JSON has no \' and no \UXXXXXXXX: such a literal is re-encoded.
 _NOT_JSON_ESCAPE = re.compile(rb'\\[^"\\/bfnrtu]')
@@ -177,6 +187,11 @@ def _tagged(token: bytes) -> bool:
     return token[0] == 0x22 and token[-1] != 0x22 and token[-1] != 0x3E
 
 
+def _mappable(token: bytes) -> bool:
+    """A literal a language map holds: language-tagged, or a plain string (under "@none")."""
+    return token[0] == 0x22 and token[-1] != 0x3E
+
+
 class _JsonLd:
     """Writes the compacted document from the canonical lines, laid out as
     json.dumps(indent=2, sort_keys=True) would, one @graph entry at a time.
@@ -184,11 +199,12 @@ class _JsonLd:
     Authorship, key point and source record nodes (named under their paper's IRI and referenced
     once) and blank nodes referenced once are embedded where they are referenced; every other
     node is an entry of @graph, in canonical order. Arrays are sorted: embedded nodes by their
-    text's language, then skg:position (so authors and key points come in order), other nodes by
-    IRI, values by their JSON text.
+    text's language, then skg:position (so authorships and key points come in order), a work's
+    schema:author references by their authorship's position, other nodes by IRI, values by their
+    JSON text.
 
     Two passes over the lines: the first finds which nodes are embedded where, the second
-    writes. A node named under its owner's IRI sorts before it (`<paper/X/author/1>` before
+    writes. A node named under its owner's IRI sorts before it (`<paper/X/author-1>` before
     `<paper/X>`): it waits in `pending` until its owner is written. Blank nodes sort last, after
     their owners: they are read first, before the second pass."""
 
@@ -315,11 +331,12 @@ class _JsonLd:
                     self.types(subject, values, inner, fields)
                 continue
             kind, key, suffix = plans.get(predicate) or self.plan(predicate)
-            if kind == 4 and all(map(_tagged, values)):
-                fields.append(key + self.language_map(values, inner))
+            if kind == 4 and all(map(_mappable, values)):
+                fields.append(key + self.language_map(values, inner, suffix))
                 continue
             if kind == 5 and all(value[0] == 0x3C for value in values):
-                fields.append(key + self.node_set(subject, values, inner))
+                rank = self.author_positions(groups) if predicate == _AUTHORS else None
+                fields.append(key + self.node_set(subject, values, inner, rank))
                 continue
             if len(values) == 1:  # the common case, made quick for the forms the terms take
                 value = values[0]
@@ -342,12 +359,18 @@ class _JsonLd:
             fields.append(self.property(subject, predicate, values, inner))
         return _object(fields, indent)
 
-    def node_set(self, subject: bytes, values: list, indent: str) -> str:
-        """IRIs under an "@id" set term, as `property` writes them, quicker."""
+    def node_set(self, subject: bytes, values: list, indent: str,
+                 rank: dict[bytes, int] | None = None) -> str:
+        """IRIs under an "@id" set term, as `property` writes them, quicker. `rank`: the order
+        of references that have one (a work's authors: by position), before the others."""
         inner, parent = indent + "  ", self.parent
         if not any(value in parent for value in values):  # people, categories: references
             quoted = self.quoted_ids.get
-            return _array([quoted(v) or self.quoted(v) for v in sorted(values)], indent)
+            if rank:
+                values = sorted(values, key=lambda v: (v not in rank, rank.get(v, 0), v))
+            else:
+                values = sorted(values)
+            return _array([quoted(v) or self.quoted(v) for v in values], indent)
         items = []
         for value in values:
             child = self.take(value, subject) if value in parent else None
@@ -357,6 +380,20 @@ class _JsonLd:
                 items.append((("", 0, value), self.quoted_ids.get(value) or self.quoted(value)))
         items.sort()
         return _array([text for _, text in items], indent)
+
+    def author_positions(self, groups: Groups) -> dict[bytes, int]:
+        """{author: the least position among its authorships} of a work's authorship nodes
+        that wait to be embedded in it (they sort before it): the order of schema:author."""
+        found: dict[bytes, int] = {}
+        for authorship in groups.get(_AUTHORSHIP, ()):
+            child = (self.blank if authorship[0] == 0x5F else self.pending).get(authorship)
+            if child is None or _POSITION not in child:
+                continue
+            number = self.order(child)[1]
+            for author in child.get(_AUTHOR, ()):
+                if found.get(author, number) >= number:
+                    found[author] = number
+        return found
 
     def types(self, subject: bytes, values: list, indent: str, fields: list) -> None:
         """Classes go in "@type"; a blank node or literal object of rdf:type is a property."""
@@ -371,15 +408,16 @@ class _JsonLd:
         """How `node` writes a predicate's objects quickly, for the forms the survey's terms
         take: (kind, '"key": ', detail). A lone object: 1 for an IRI (detail: None, or "@vocab"),
         2 or 3 for a plain literal or an integer (detail: what ends the token after its lexical
-        form). Any number of objects: 4 for texts in a language map, 5 for IRIs in a set. 0, or
-        objects of another form: what `property` decides (a choice of terms, value objects)."""
+        form). Any number of objects: 4 for texts in a language map (detail: whether a lone
+        text is an array too), 5 for IRIs in a set. 0, or objects of another form: what
+        `property` decides (a choice of terms, value objects)."""
         terms = self.terms(predicate)
         term = terms[0]
         key = _string(term.name) + ": "
         if len(terms) > 1:
             plan = (0, None, None)
         elif term.container == "@language":
-            plan = (4, key, None)
+            plan = (4, key, term.arrays)
         elif term.container == "@set" and term.type == "@id":
             plan = (5, key, None)
         elif term.container is not None:
@@ -409,8 +447,8 @@ class _JsonLd:
             term = terms[0]
         else:
             term = max(terms, key=lambda t: sum(self.fits(t, v) for v in values))
-        if term.container == "@language" and all(map(_tagged, values)):
-            return _member(term.name, self.language_map(values, indent))
+        if term.container == "@language" and all(map(_mappable, values)):
+            return _member(term.name, self.language_map(values, indent, term.arrays))
         # A lone object under a language-map term would be read as a language map (its "@value"
         # key as a language tag): value objects there stay in an array.
         if len(values) == 1 and term.container not in ("@set", "@language"):
@@ -435,7 +473,7 @@ class _JsonLd:
     def fits(self, term: _Term, value: bytes) -> bool:
         """Whether `value` can be written in the term's short form (a plain string or number)."""
         if term.container == "@language":
-            return _tagged(value)
+            return _mappable(value)
         if term.type in ("@id", "@vocab"):
             return value[0] == 0x3C
         return value[0] == 0x22 and value[value.rfind(b'"') + 1:] == self.suffix(term)
@@ -478,14 +516,17 @@ class _JsonLd:
             found = self.datatypes[suffix] = self.ctx.compact(suffix[3:-1].decode("utf-8"))
         return found
 
-    def language_map(self, values: list, indent: str) -> str:
+    def language_map(self, values: list, indent: str, arrays: bool = False) -> str:
+        """Texts by language tag; plain strings (no tag) under "@none" (JSON-LD 1.1). With
+        `arrays` (a term whose container is ["@language", "@set"]) a lone text is an array too."""
         texts: dict[str, list[str]] = {}
         for token in values:
             end = token.rfind(b'"')
-            texts.setdefault(token[end + 2:].decode("ascii"), []).append(self.string(token, end))
+            texts.setdefault(token[end + 2:].decode("ascii") or "@none", []).append(
+                self.string(token, end))
         inner = indent + "  "
         # several texts in one language in the order of their text: "game" before "game engine"
-        return _object([_member(language, found[0] if len(found) == 1
+        return _object([_member(language, found[0] if len(found) == 1 and not arrays
                                 else _array(sorted(found, key=lambda t: t[:-1]), inner))
                         for language, found in texts.items()], indent)
 

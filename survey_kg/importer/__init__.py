@@ -23,8 +23,8 @@ from ..rdf import turtle
 from .pages import Category, Finding, Page, clean, fold, language_of, read_pages
 from ..rdf import RDF_TYPE
 from .triples import (WORK_TYPE, Triples, Venues, iri, people_triples, split, text,
-                      venue_triples, work_triples)
-from .works import Work, merge, parse_published, plain_text, slug, unescape
+                      venue_triples, work_iri, work_triples)
+from .works import Published, Work, merge, mojibake, parse_published, plain_text, slug, unescape
 
 __all__ = ["ImportResult", "Finding", "import_tree", "import_pages", "page_files"]
 
@@ -127,8 +127,21 @@ def import_pages(paths, root: Path | None = None, venues: ox.Store | None = None
     venue_triples(out)
     categories.triples(out)
     findings += out.findings
-    findings += _check_catalogs(roots, sections, categories)
+    findings += _check_catalogs(roots, sections, categories, known)
+    _check_written(works, out.triples)
+    order = {page.name: number for number, page in enumerate(pages)}
+    findings.sort(key=lambda f: (order.get(f.file, -1), f.line or 0))  # by page, then line
     return ImportResult(pages, works, findings, out, len(entries))
+
+
+def _check_written(works: list[Work], triples: list[ox.Triple]) -> None:
+    """Every work read is in the triples: a work lost on the way is a defect, never silent."""
+    written = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == WORK_TYPE}
+    for work in works:
+        if work_iri(work) not in written:
+            file, line = work.sources[0]
+            raise RuntimeError(f"{file}:{line}: entry {work.key} was read but no work was "
+                               "written for it")
 
 
 # ------------------------------------------------------------------------------ categories
@@ -238,11 +251,11 @@ def _categories(sections: list[Page], roots: list[Page], findings: list[Finding]
     for page in sections:
         path = _folder(page, root)
         found.page_path[page.name] = path
+        if page.category is None:
+            continue  # unreadable (reported): it names no category
         if path not in order:
             order.append(path)
         info = found.by_path.setdefault(path, _info(path))
-        if page.category is None:
-            continue
         label = unescape(page.category.label.value)
         info["labels"].setdefault(page.lang, label)
         info["intro"].setdefault(page.lang, page.category.intro)
@@ -274,16 +287,17 @@ def _folder(page: Page, root: Path | None) -> str:
 
 # ------------------------------------------------------------------------------ catalogs
 
-def _check_catalogs(roots: list[Page], sections: list[Page], categories: _Categories
-                    ) -> list[Finding]:
+def _check_catalogs(roots: list[Page], sections: list[Page], categories: _Categories,
+                    known: Venues) -> list[Finding]:
     """Each catalog line of a root page names an entry of its section page (same language),
-    with the same venue and year."""
+    with the same venue (or another name of it: `known`), and the same year and date where both
+    give one. A section that lists the paper twice agrees when one of its entries does."""
     findings = []
-    by_path: dict[tuple[str, str], dict[str, object]] = {}
+    by_path: dict[tuple[str, str], dict[str, list]] = {}
     for page in sections:
         titles = by_path.setdefault((categories.page_path[page.name], page.lang), {})
         for entry in page.entries:
-            titles.setdefault(_title_key(entry.title.value), entry)
+            titles.setdefault(_title_key(entry.title.value), []).append(entry)
     for page in roots:
         for part in page.parts:
             for category in part.categories:
@@ -291,24 +305,42 @@ def _check_catalogs(roots: list[Page], sections: list[Page], categories: _Catego
                 if entries is None:
                     continue
                 for line in category.catalog:
-                    entry = entries.get(_title_key(line.title))
-                    if entry is None:
+                    listed = entries.get(_title_key(line.title))
+                    if listed is None:
                         findings.append(Finding(
                             "warning", "catalog-missing", f"the catalog lists '{line.title}', "
                             f"which its section ({category.path}) does not", page.name,
                             line.line, hint="add the entry to the section, or remove the line"))
                         continue
-                    said, given = parse_published(line.venue), entry.fields.get("venue")
-                    actual = parse_published(given.value) if given else None
-                    if said and actual and (said.year != actual.year or fold(said.venue or "")
-                                            != fold(actual.venue or "")):
-                        findings.append(Finding(
-                            "warning", "catalog-differs", f"the catalog says '{line.venue}' for "
-                            f"'{line.title}', its entry ({entry.file}:{given.line}) says "
-                            f"'{given.value}'", page.name, line.line, entry.name,
-                            "published in", hint="make them agree"))
+                    said = parse_published(line.venue)
+                    given = [(e, e.fields["venue"]) for e in listed if "venue" in e.fields]
+                    if said is None or not given or any(
+                            _agree(said, parse_published(v.value), known) for _, v in given):
+                        continue
+                    entry, given = given[0]
+                    findings.append(Finding(
+                        "warning", "catalog-differs", f"the catalog says '{line.venue}' for "
+                        f"'{line.title}', its entry ({entry.file}:{given.line}) says "
+                        f"'{given.value}'", page.name, line.line, entry.name, "published in",
+                        hint="make them agree"))
     return findings
 
 
+def _agree(said: Published, given: Published | None, known: Venues) -> bool:
+    """Whether a catalog's venue and year (`said`) agree with an entry's."""
+    if given is None:
+        return True
+    same_venue = fold(said.venue or "") == fold(given.venue or "") or (
+        said.venue and given.venue and known.find(said.venue) is not None
+        and known.find(said.venue) == known.find(given.venue))
+    return bool(same_venue) and all(
+        a is None or b is None or a == b for a, b in ((said.year, given.year),
+                                                      (said.date, given.date)))
+
+
 def _title_key(title: str) -> str:
-    return "".join(c for c in unescape(title).casefold() if c.isalnum())
+    """A title as catalogs and sections are matched: mis-encoded runs repaired, escapes
+    replaced, only letters and digits, case ignored."""
+    title = unescape(title)
+    title = mojibake(title) or title
+    return "".join(c for c in title.casefold() if c.isalnum())

@@ -18,21 +18,62 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import read_text
+from ..files import max_input_bytes, read_text
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-TAG = re.compile(r"(<\s*/?\s*(?:details|summary)\b[^>]*>)", re.I)
-TAG_NAME = re.compile(r"<\s*(/?)\s*(details|summary)", re.I)
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# The patterns run on every line of pages that anyone may edit: none may backtrack more than
+# linearly on a long line (no two adjacent parts that can match the same characters, such as
+# `(.*?)\s*$`); what they leave around a match (white space, a colon) is trimmed in code.
+TAG = re.compile(r"(<\s*(?:/\s*)?(?:details|summary)\b[^<>]*>)", re.I)
+TAG_NAME = re.compile(r"<\s*(?:(/)\s*)?(details|summary)", re.I)
+HEADING_START = re.compile(r"^\s{0,3}(#{1,6})\s+")
 RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-FIELD = re.compile(r"^\s*[*+-]\s+\*\*(?P<label>[^*]+?)\s*[:：]?\s*\*\*\s*[:：]?\s*(?P<value>.*?)\s*$")
-BULLET = re.compile(r"^\s*[*+-]\s+(?P<text>.*?)\s*$")
-QUOTE = re.compile(r"^\s*>\s?(?P<text>.*?)\s*$")
+FIELD_START = re.compile(r"^\s*[*+-]\s+\*\*([^*]+)\*\*")
+BULLET = re.compile(r"^\s*[*+-]\s+(?P<text>.*)$")
+QUOTE = re.compile(r"^\s*>\s?(?P<text>.*)$")
 BOLD = re.compile(r"^\s*(?:\*\*|<b>|<strong>)(?P<text>.*?)(?:\*\*|</b>|</strong>)\s*$", re.I)
-LABELLED = re.compile(r"^\*\*(?P<label>[^*]+?)\s*[:：]?\s*\*\*\s*[:：]?\s*(?P<text>.*)$")
+LABELLED_START = re.compile(r"^\*\*([^*]+)\*\*")
 PLAIN_LABELLED = re.compile(r"^(?P<label>[^:：*]{2,40}?)\s*[:：]\s*(?P<text>.+)$")
 LINK_IN_HEADING = re.compile(r"<a\s+href=\"(?P<href>[^\"]+)\"\s*>(?P<label>.*?)</a>", re.I)
-HTML_TAG = re.compile(r"<[^>]+>")
+HTML_TAG = re.compile(r"<[^<>]+>")
+ARXIV_NEW = re.compile(r"^(?P<id>[0-9]{4}\.[0-9]{4,5})(?P<version>v[0-9]+)?$")
+ARXIV_OLD = re.compile(r"^(?P<id>[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})(?P<version>v[0-9]+)?$")
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of a `### Heading` line (a closing run of #s dropped), else None."""
+    found = HEADING_START.match(line)
+    if found is None:
+        return None
+    text = line[found.end():].strip()
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1].isspace()):
+        text = closed.rstrip()
+    return len(found[1]), text
+
+
+def _label_and_value(found: re.Match | None, line: str) -> tuple[str, str] | None:
+    """(label, value) of `**Label:** value` matched by `found`: the colon may stand inside or
+    after the bold label."""
+    if found is None:
+        return None
+    label = found[1].strip()
+    value = line[found.end():].strip()
+    if label.endswith((":", "：")):
+        label = label[:-1].strip()
+    elif value[:1] in (":", "："):
+        value = value[1:].strip()
+    return (label, value) if label else None
+
+
+def field_line(line: str) -> tuple[str, str] | None:
+    """(label, value) of an entry's `* **Label:** value` bullet, else None."""
+    return _label_and_value(FIELD_START.match(line), line)
+
+
+def labelled(line: str) -> tuple[str, str] | None:
+    """(label, text) of a `**Label**: text` paragraph (the colon inside or after the bold)."""
+    return _label_and_value(LABELLED_START.match(line), line)
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +94,19 @@ def fold(label: str) -> str:
 def language_of(text: str) -> str:
     """The language a text is written in: zh if it holds Chinese characters, else en."""
     return "zh" if HAN.search(text) else "en"
+
+
+# how reports name a field whose key (vocabulary.toml [fields]) is not its name
+FIELD_NAMES = {"venue": "published in", "arxiv": "arXiv ID", "one_liner": "one-liner"}
+SHOWN = 200  # characters of a skipped line that a report shows
+
+
+def shown(line: str) -> str:
+    """A line as a report shows it: whole, or its first SHOWN characters and how many more the
+    page has there (a report names the file and line)."""
+    if len(line) <= SHOWN:
+        return line
+    return f"{line[:SHOWN]}... ({len(line) - SHOWN} more characters)"
 
 
 def clean(text: str) -> str:
@@ -104,8 +158,11 @@ class Entry:
 
     @property
     def name(self) -> str:
+        """How reports name the entry: its arXiv ID, or (without a valid one) its title."""
         arxiv = self.fields.get("arxiv")
-        return arxiv.value if arxiv else self.title.value
+        if arxiv and (ARXIV_NEW.match(arxiv.value) or ARXIV_OLD.match(arxiv.value)):
+            return arxiv.value
+        return self.title.value or (arxiv.value if arxiv else "")
 
 
 @dataclass
@@ -264,7 +321,8 @@ def read_page(path: Path, name: str | None = None, kind: str | None = None) -> P
     name = name or str(path)
     lang = "zh" if re.search(r"_zh\b", path.stem, re.I) else "en" if path.stem.lower() == \
         "readme" else language_of(text)
-    is_root = any(LINK_IN_HEADING.search(line) and HEADING.match(line) for line in lines)
+    is_root = any(line.lstrip().startswith("#") and heading(line) and
+                  LINK_IN_HEADING.search(line) for line in lines)
     page = Page(path, name, lang, kind or ("root" if is_root else "section"))
     reader = _Reader(page, lines)
     blocks = reader.blocks()
@@ -292,10 +350,10 @@ def _is(label: str, table: str) -> bool:
 def _section(reader: _Reader, blocks: list) -> None:
     page = reader.page
     intro: list[tuple[int, str]] = []
-    heading = None
+    title = None  # (line, text) of the heading naming the category
     for block in blocks:
         if isinstance(block, Details):
-            if block.bold:
+            if block.bold or _holds_fields(block):
                 entry = _entry(reader, block)
                 if entry is not None:
                     page.entries.append(entry)
@@ -305,20 +363,32 @@ def _section(reader: _Reader, blocks: list) -> None:
                               hint="an entry's summary is its title in bold: <b>Title</b>")
             continue
         number, text = block
-        found = HEADING.match(text)
-        if found and heading is None:
-            heading = (number, found[2])
+        found = heading(text)
+        if found and title is None:
+            title = (number, found[1])
             continue
-        if found and _is(found[2], "representative_works"):
+        if found and _is(found[1], "representative_works"):
             continue
-        if heading is not None and not page.entries:
+        if title is not None and not page.entries:
             intro.append((number, text))
-    if heading is None:
+    if title is None:
         reader.report("error", "no-heading", "the page has no heading naming its category",
                       hint="start the section with '### Category name'")
-        heading = (1, page.path.parent.name)
-    symbol, label = _split_symbol(heading[1])
-    page.category = Category(Text(label, heading[0]), symbol, _intro(intro))
+        title = (1, page.path.parent.name)
+    symbol, label = _split_symbol(title[1])
+    page.category = Category(Text(label, title[0]), symbol, _intro(intro))
+
+
+def _holds_fields(block: Details) -> bool:
+    """Whether a block holds an entry's fields (`* **arXiv ID:** ...`): an entry whose summary
+    is not a bold title."""
+    lookup = vocabulary()["lookup"]["fields"]
+    for item in block.body:
+        if not isinstance(item, Details):
+            found = field_line(item[1])
+            if found and fold(found[0]) in lookup:
+                return True
+    return False
 
 
 def _intro(lines: list[tuple[int, str]]) -> Intro:
@@ -336,17 +406,18 @@ def _intro(lines: list[tuple[int, str]]) -> Intro:
     first_plain = None
     for number, text in kept:
         line = text.strip()
-        labelled = LABELLED.match(line) or PLAIN_LABELLED.match(line)
-        if labelled and labelled["text"].strip():
-            role = lookup.get(fold(labelled["label"]))
-            value = Text(clean(labelled["text"]), number)
+        plain = PLAIN_LABELLED.match(line)
+        said = labelled(line) or (plain and (plain["label"], plain["text"]))
+        if said and said[1].strip():
+            role = lookup.get(fold(said[0]))
+            value = Text(clean(said[1]), number)
             if role == "definition" and intro.definition is None:
                 intro.definition = value
             elif role == "scope_note" and intro.scope_note is None:
                 intro.scope_note = value
             continue
-        if line and first_plain is None and not BULLET.match(line) and not LABELLED.match(line) \
-                and not line.endswith((":", "：")) and not HEADING.match(line):
+        if line and first_plain is None and not BULLET.match(line) and not labelled(line) \
+                and not line.endswith((":", "：")) and not heading(line):
             first_plain = Text(clean(line), number)
     if intro.definition is None:
         intro.definition = first_plain
@@ -356,17 +427,20 @@ def _intro(lines: list[tuple[int, str]]) -> Intro:
 # ------------------------------------------------------------------------------ entries
 
 def _entry(reader: _Reader, block: Details) -> Entry | None:
+    """The entry a block holds. One without a title is kept under its arXiv ID (an error: the
+    work has no name), and skipped when it has no arXiv ID either. A field's value may go on
+    over the lines after its bullet, a quote over its lines: each is joined once, at the end,
+    and what is reported about it (a field given twice) is reported then, in full."""
     page = reader.page
-    if not block.summary:
-        reader.report("error", "no-title", "an entry without a title was skipped", block.line,
-                      hint="write the title in its summary: <summary><b>Title</b></summary>")
-        return None
     entry = Entry(page.name, block.line, page.lang,
                   page.category.label.value if page.category else None,
                   Text(block.summary, block.line))
     lookup = vocabulary()["lookup"]
-    last = None  # the field a line without a bullet continues
-    quote: list | None = None  # the lines of the quote being read
+    last: list[str] | None = None  # the lines of the field that a line without a bullet continues
+    quote: list[str] | None = None  # the lines of the Core Innovation quote being read
+    values: list[tuple[Text, list[str]]] = []  # each value read and its lines, joined at the end
+    repeats: list[tuple[str, Text, Text]] = []  # (field, the value kept, the value given again)
+    replaced: Text | None = None  # a Core Innovation bullet that a quote replaces
     for item in block.body:
         if isinstance(item, Details):
             _block(reader, entry, item)
@@ -379,15 +453,12 @@ def _entry(reader: _Reader, block: Details) -> Entry | None:
             continue
         quoted = QUOTE.match(line)
         if quoted:
-            heading = BOLD.match(quoted["text"]) if quoted["text"] else None
-            if heading and lookup["blocks"].get(fold(heading["text"])) == "core_innovation":
+            said = quoted["text"].strip()
+            bold = BOLD.match(said) if said else None
+            if bold and lookup["blocks"].get(fold(bold["text"])) == "core_innovation":
                 if entry.core_innovation is not None and entry.fields.get("core_innovation"):
                     # a `* **Core Innovation:**` bullet came first: the quote is the section's
-                    bullet = entry.fields.pop("core_innovation")
-                    reader.report("warning", "repeated-field", "Core Innovation is given as a "
-                                  f"bullet (line {bullet.line}) and as a quote; kept the quote, "
-                                  f"not: {bullet.value}", bullet.line, entry.name,
-                                  "core innovation")
+                    replaced = entry.fields.pop("core_innovation")
                     entry.core_innovation = None
                 if entry.core_innovation is not None:
                     reader.report("warning", "repeated-field", "Core Innovation is given twice; "
@@ -397,45 +468,68 @@ def _entry(reader: _Reader, block: Details) -> Entry | None:
                 else:
                     quote = []
                     entry.core_innovation = Text("", number)
-            elif quote is not None and quoted["text"]:
-                quote.append(quoted["text"])
-                entry.core_innovation = Text(clean(" ".join(quote)), entry.core_innovation.line)
-            elif quoted["text"]:
+                    values.append((entry.core_innovation, quote))
+            elif quote is not None and said:
+                quote.append(said)
+            elif said:
                 reader.report("warning", "not-placed", f"a quote that is not under a Core "
-                              f"Innovation heading was skipped: {line}", number, entry.name)
+                              f"Innovation heading was skipped: {shown(line)}", number,
+                              entry.name)
             last = None
             continue
         quote = None
         if RULE.match(line):
             continue
-        labelled = FIELD.match(line)
-        if labelled:
-            name = lookup["fields"].get(fold(labelled["label"]))
-            value = Text(clean(labelled["value"]), number)
+        found = field_line(line)
+        if found:
+            label, value, last = clean(found[0]), Text(clean(found[1]), number), [found[1]]
+            values.append((value, last))
+            name = lookup["fields"].get(fold(label))
             if name is None:
-                entry.unknown.append((clean(labelled["label"]), value))
-                reader.report("warning", "unknown-field", f"unknown label "
-                              f"'{clean(labelled['label'])}': kept as an unknown field", number,
-                              entry.name, clean(labelled["label"]),
+                entry.unknown.append((label, value))
+                reader.report("warning", "unknown-field", f"unknown label '{label}': kept as an "
+                              "unknown field", number, entry.name, label,
                               hint="add the label to survey_kg/importer/vocabulary.toml if it "
                                    "names a known field")
-                last = ("unknown", len(entry.unknown) - 1)
             else:
-                _set(reader, entry, name, value)
-                last = ("field", name)
+                kept = _set(entry, name, value)
+                if kept is not None:
+                    repeats.append((name, kept, value))
             continue
         if last is not None and not BULLET.match(line):  # a field's value goes on
-            if last[0] == "field":
-                old = entry.fields[last[1]]
-                entry.fields[last[1]] = Text(clean(old.value + " " + line), old.line)
-            else:
-                label, old = entry.unknown[last[1]]
-                entry.unknown[last[1]] = (label, Text(clean(old.value + " " + line), old.line))
+            last.append(line)
             continue
         reader.report("warning", "not-placed", f"a line that belongs to no field was skipped: "
-                      f"{line}", number, entry.name,
+                      f"{shown(line)}", number, entry.name,
                       hint="write it as '* **Label:** value', or remove it")
+    for value, lines in values:
+        if len(lines) > 1 or not value.value:
+            value.value = clean(" ".join(lines))
+    if replaced is not None:
+        reader.report("warning", "repeated-field", f"Core Innovation is given as a bullet (line "
+                      f"{replaced.line}) and as a quote; kept the quote, not: {replaced.value}",
+                      replaced.line, entry.name, "core innovation")
+    for name, kept, value in repeats:
+        if name == "core_innovation":
+            message = f"Core Innovation is given twice in the entry; kept the one at line " \
+                      f"{kept.line}" + (f", not: {value.value}" if value.value else "")
+        else:
+            message = f"the field is given twice in the entry; kept the one at line " \
+                      f"{kept.line}, not: {value.value}"
+        reader.report("warning", "repeated-field", message, value.line, entry.name,
+                      FIELD_NAMES.get(name, name.replace("_", " ")))
     entry.fields.pop("core_innovation", None)
+    hint = "write the title in its summary: <summary><b>Title</b></summary>"
+    if not block.summary:
+        if "arxiv" not in entry.fields:
+            reader.report("error", "no-title", "an entry with neither a title nor an arXiv ID "
+                          "was skipped", block.line, hint=hint)
+            return None
+        reader.report("error", "no-title", "the entry has no title: imported without one",
+                      block.line, entry.name, "title", hint=hint)
+    elif not block.bold:
+        reader.report("warning", "title-not-bold", "the entry's summary is not in bold: read as "
+                      "its title", block.line, entry.name, "title", hint=hint)
     if entry.core_innovation is not None and not entry.core_innovation.value:
         reader.report("warning", "empty-field", "the Core Innovation heading has no text",
                       entry.core_innovation.line, entry.name, "core innovation")
@@ -443,24 +537,18 @@ def _entry(reader: _Reader, block: Details) -> Entry | None:
     return entry
 
 
-def _set(reader: _Reader, entry: Entry, name: str, value: Text) -> None:
-    """Set a field of the entry; a field given twice keeps its first value (the second is
-    reported in full)."""
+def _set(entry: Entry, name: str, value: Text) -> Text | None:
+    """Set a field of the entry. A field given twice keeps its first value: then nothing is
+    set, and the value kept is returned."""
     if name == "core_innovation":
         if entry.core_innovation is not None:
-            reader.report("warning", "repeated-field", "Core Innovation is given twice in the "
-                          f"entry; kept the one at line {entry.core_innovation.line}"
-                          + (f", not: {value.value}" if value.value else ""), value.line,
-                          entry.name, "core innovation")
-            return
+            return entry.core_innovation
         entry.core_innovation = entry.fields["core_innovation"] = value  # (a quote replaces it)
-        return
+        return None
     if name in entry.fields:
-        reader.report("warning", "repeated-field", f"the field is given twice in the entry; kept "
-                      f"the one at line {entry.fields[name].line}, not: {value.value}",
-                      value.line, entry.name, name.replace("_", " "))
-        return
+        return entry.fields[name]
     entry.fields[name] = value
+    return None
 
 
 def _block(reader: _Reader, entry: Entry, block: Details) -> None:
@@ -490,15 +578,16 @@ def _block(reader: _Reader, entry: Entry, block: Details) -> None:
             return
         if any(LIST_ITEM.search(text) for _, text in texts):
             texts = _list_items(texts)
+        points: list[tuple[int, list[str]]] = []  # (line, its text and the lines continuing it)
         for number, text in texts:
             bullet = BULLET.match(text)
-            if bullet or not entry.key_points:
-                point = clean(bullet["text"] if bullet else text)
-                if point:
-                    entry.key_points.append(Text(point, number))
+            if bullet or not points:
+                point = bullet["text"] if bullet else text
+                if point.strip():
+                    points.append((number, [point]))
             else:
-                last = entry.key_points[-1]
-                entry.key_points[-1] = Text(clean(last.value + " " + text), last.line)
+                points[-1][1].append(text)
+        entry.key_points = [Text(clean(" ".join(words)), number) for number, words in points]
         return
     value = Text(clean(" ".join(text for _, text in texts)), block.line)
     entry.unknown.append((block.summary, value))
@@ -507,28 +596,28 @@ def _block(reader: _Reader, entry: Entry, block: Details) -> None:
                   hint="add its summary to [blocks] in survey_kg/importer/vocabulary.toml")
 
 
-LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
-LIST_TAGS = re.compile(r"</?(?:ul|ol|li)\b[^>]*>", re.I)
+LIST_ITEM = re.compile(r"<li\b[^<>]*>", re.I)
+LIST_TAGS = re.compile(r"</?(?:ul|ol|li)\b[^<>]*>", re.I)
 
 
 def _list_items(texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """An HTML list's items as bullets ("* text"), each at the line it starts on; text outside
     an item's tag continues the item before it."""
-    items: list[tuple[int, str]] = []
+    items: list[tuple[int, list[str]]] = []
     for number, text in texts:
         before, *pieces = LIST_ITEM.split(text)
         before = LIST_TAGS.sub("", before).strip()
         if before and items:
-            items[-1] = (items[-1][0], items[-1][1] + " " + before)
+            items[-1][1].append(before)
         elif before:
-            items.append((number, "* " + before))
-        items += [(number, "* " + LIST_TAGS.sub("", piece).strip()) for piece in pieces]
-    return items
+            items.append((number, [before]))
+        items += [(number, [LIST_TAGS.sub("", piece).strip()]) for piece in pieces]
+    return [(number, "* " + " ".join(words)) for number, words in items]
 
 
 # ------------------------------------------------------------------------------ root pages
 
-CATALOG_LINE = re.compile(r"^\s*[*+-]\s+(?P<title>.+),\s*(?P<venue>[^,]+?)\s*\.?\s*$")
+CATALOG_LINE = re.compile(r"^\s*[*+-]\s+(?P<title>.+),(?P<venue>[^,]+)$")
 
 
 def _root(reader: _Reader, blocks: list) -> None:
@@ -560,14 +649,14 @@ def _root(reader: _Reader, blocks: list) -> None:
             continue
         number, text = block
         stripped = text.strip()
-        if stripped.startswith("<") and not HEADING.match(text):
+        if stripped.startswith("<") and not heading(text):
             tagline = clean(HTML_TAG.sub("", stripped))
             if not page.tagline and re.search(r"<strong>", stripped, re.I) and tagline:
                 page.tagline = tagline
             continue
-        found = HEADING.match(text)
+        found = heading(text)
         if found:
-            level, title = len(found[1]), found[2]
+            level, title = found
             link = LINK_IN_HEADING.search(title)
             if level == 1 and not page.title:
                 page.title = clean(re.sub(r"\[!\[.*?\]\(.*?\)\]\(.*?\)", "", title))
@@ -620,16 +709,16 @@ def _root(reader: _Reader, blocks: list) -> None:
     page.introduction = "\n".join(intro)
 
 
-def _has_category_below(blocks: list, heading) -> bool:
-    """Whether a category heading follows `heading` before the next `##` heading."""
-    start = blocks.index(heading) + 1
+def _has_category_below(blocks: list, after) -> bool:
+    """Whether a category heading follows the heading `after` before the next `##` heading."""
+    start = blocks.index(after) + 1
     for block in blocks[start:]:
         if isinstance(block, Details):
             continue
-        found = HEADING.match(block[1])
-        if found and len(found[1]) <= 2:
+        found = heading(block[1])
+        if found and found[0] <= 2:
             return False
-        if found and LINK_IN_HEADING.search(found[2]):
+        if found and LINK_IN_HEADING.search(found[1]):
             return True
     return False
 
@@ -642,19 +731,28 @@ def _section_path(href: str) -> str:
 
 
 def _catalog(reader: _Reader, category: Category, block: Details) -> None:
-    for number, text in block.body:
-        if isinstance(text, Details) or not text.strip():
+    """A catalog's lines: `* Title, Venue Year.` (the last comma ends the title)."""
+    for item in block.body:
+        if isinstance(item, Details):
+            reader.report("warning", "not-placed", f"a <details> block inside a catalog was "
+                          f"skipped ('{item.summary}')", item.line)
+            continue
+        number, text = item
+        if not text.strip():
             continue
         line = CATALOG_LINE.match(text)
-        if line is None:
+        venue = clean(line["venue"]).removesuffix(".").strip() if line else ""
+        if not venue:
             reader.report("warning", "not-placed", f"a catalog line that is not "
-                          f"'* Title, Venue Year.' was skipped: {text.strip()}", number)
+                          f"'* Title, Venue Year.' was skipped: {shown(text.strip())}", number)
             continue
-        category.catalog.append(CatalogLine(clean(line["title"]), clean(line["venue"]), number))
+        category.catalog.append(CatalogLine(clean(line["title"]), venue, number))
 
 
 def read_pages(paths: list[Path], root: Path | None = None) -> list[Page]:
-    """The pages, named relative to `root` when they are under it."""
+    """The pages, named relative to `root` when they are under it. A page that cannot be read
+    is a page with one error; a bad SURVEY_KG_MAX_INPUT_BYTES is an InputError for all."""
+    max_input_bytes()
     pages = []
     for path in paths:
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else \

@@ -18,12 +18,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .pages import Entry, Finding, Text, clean, fold, language_of, vocabulary
+import pyoxigraph as ox
 
-ARXIV_NEW = re.compile(r"^(?P<id>[0-9]{4}\.[0-9]{4,5})(?P<version>v[0-9]+)?$")
-ARXIV_OLD = re.compile(r"^(?P<id>[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})(?P<version>v[0-9]+)?$")
+from .pages import (ARXIV_NEW, ARXIV_OLD, Entry, Finding, Text, clean, fold, language_of,
+                    vocabulary)
+
 YEAR = re.compile(r"\b(1[89][0-9]{2}|20[0-9]{2})\b")
-LINK = re.compile(r"\[\[?(?P<label>[^\]]*)\]\]?\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
+LINK = re.compile(r"\[\[?(?P<label>[^\[\]]*)\]\]?\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 
 
 def slug(text: str) -> str:
@@ -40,7 +41,15 @@ MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def unescape(text: str) -> str:
     """Markdown text as a reader sees it: backslash escapes (`\\*`) and HTML character
     references (`&#39;`) replaced."""
-    return clean(html.unescape(MD_ESCAPE.sub(r"\1", text)))
+    return clean(MD_UNESCAPE.sub(_unescaped, text))
+
+
+# a backslash escape, or a character reference (CommonMark: `\&amp;` is shown as "&amp;")
+MD_UNESCAPE = re.compile(MD_ESCAPE.pattern + r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+
+
+def _unescaped(match: re.Match) -> str:
+    return match[1] if match[1] is not None else html.unescape(match[0])
 
 
 def unescape_html(text: str) -> str:
@@ -50,7 +59,7 @@ def unescape_html(text: str) -> str:
 
 
 EMPHASIS = re.compile(r"(\*\*|\*|`)(?=\S)(.+?)(?<=\S)\1")
-MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
 def plain_text(markdown: str) -> str:
@@ -106,11 +115,13 @@ def mojibake(text: str) -> str | None:
 @dataclass(frozen=True)
 class Published:
     """`Published in` read: a venue name (None for a product's release), a year, a full date
-    ("2024-01-09") or a month ("2023-11"), and a note ("open release") in the page's words."""
+    ("2024-01-09") or a month ("2023-11"), and a note ("open release") in the page's words.
+    `text` is the field as written (shown in reports; two spellings of one reading are equal)."""
     venue: str | None
     year: int | None
     date: str | None = None
     note: str | None = None
+    text: str = field(default="", compare=False)
 
 
 def parse_published(value: str) -> Published | None:
@@ -130,7 +141,7 @@ def parse_published(value: str) -> Published | None:
     name = re.sub(r"\bpreprint\b", "", name, flags=re.I).strip(" ,;") or None
     if name is None and year is None and note is None:
         return None
-    return Published(name, year, date, note)
+    return Published(name, year, date, note, unescape(value))
 
 
 def _date(text: str) -> str | None:
@@ -171,13 +182,24 @@ def is_organization(name: str) -> bool:
     return any(re.search(rf"(^|\s){re.escape(w)}$", name, re.I) for w in words)
 
 
-def parse_links(value: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """([(label, url), ...], the labels whose link is empty) of a Links field."""
+def parse_links(value: str) -> tuple[list[tuple[str, str]], list[str], str]:
+    """([(label, url), ...], the labels whose link is empty, the text that is no link) of a
+    Links field; links are separated by "|" (or commas, or nothing)."""
     links, empty = [], []
     for found in LINK.finditer(value):
         label, url = clean(found["label"]), found["url"].strip()
         (links.append((label, url)) if url else empty.append(label))
-    return links, empty
+    rest = clean(" ".join(piece.strip(" |,;") for piece in LINK.split(value)[::3]))
+    return links, empty, rest.strip(" |,;")
+
+
+def iri_problem(url: str) -> str | None:
+    """Why `url` cannot be a link of the graph (it is no absolute IRI), or None."""
+    try:
+        ox.NamedNode(url)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _link_key(url: str) -> str:
@@ -296,7 +318,11 @@ class Merger:
 
     def _fields(self, work: Work, entry: Entry) -> None:
         fields = entry.fields
-        if "authors" in fields:
+        if "authors" in fields and not fields["authors"].value:
+            self.report("warning", "empty-field", "the Authors field names no one", entry.file,
+                        fields["authors"].line, entry.name, "authors",
+                        hint="give the authors, separated by commas")
+        elif "authors" in fields:
             names, truncated = parse_authors(fields["authors"].value)
             names = [self.read(work, entry, "authors", Text(name, fields["authors"].line))
                      for name in names]
@@ -338,32 +364,44 @@ class Merger:
                 self._one(work, "published", Value(published, entry.file, fields["venue"].line),
                           entry)
         if "links" in fields:
-            links, empty = parse_links(fields["links"].value)
-            for label in empty:
-                self.report("warning", "empty-link", f"the [{label}] link is empty: no link",
-                            entry.file, fields["links"].line, entry.name, "links",
-                            hint="give its URL, or remove it")
-            for label, url in links:
-                kind = link_kind(label, url)
-                if kind == "other":
-                    self.report("warning", "unknown-link", f"unknown link label '{label}': kept "
-                                "as a related link", entry.file, fields["links"].line,
-                                entry.name, "links",
-                                hint="add the label to [links] in vocabulary.toml")
-                elif fold(label) == "code" and kind != "code":
-                    self.report("info", "not-code", f"the Code link {url} is no source "
-                                f"repository: kept as a {kind.replace('_', ' ')}", entry.file,
-                                fields["links"].line, entry.name, "links")
-                    said = f"{url} as Code (it is a {kind.replace('_', ' ')})"
-                    if said not in work.relabelled:
-                        work.relabelled.append(said)
-                same = (kind, _link_key(url))  # http/https, host case, a trailing "/"
-                if same not in work.link_keys:
-                    work.link_keys.add(same)
-                    work.links[(kind, url)] = Value(label, entry.file, fields["links"].line)
+            self._links(work, entry, fields["links"])
         for label, text in entry.unknown:
             value = self.read(work, entry, label, text)
             work.unknown.append((label, language_of(value), Value(value, entry.file, text.line)))
+
+    def _links(self, work: Work, entry: Entry, given: Text) -> None:
+        """The links of a Links field, typed (see `link_kind`); an empty one, text that is no
+        link and an address that is no absolute URL are reported, and are no link."""
+        links, empty, rest = parse_links(given.value)
+        where = (entry.file, given.line, entry.name, "links")
+        for label in empty:
+            self.report("warning", "empty-link", f"the [{label}] link is empty: no link", *where,
+                        hint="give its URL, or remove it")
+        if rest:
+            self.report("error", "bad-link", f"cannot read the link '{rest}': not imported",
+                        *where, hint="write links as [[Label]](https://...) separated by |")
+        for label, url in links:
+            problem = iri_problem(url)
+            if problem is not None:
+                self.report("error", "bad-link", f"the [{label}] link '{url}' is not an absolute "
+                            f"URL ({problem}): not imported", *where,
+                            hint="write the full address, e.g. https://github.com/OWNER/REPO")
+                continue
+            kind = link_kind(label, url)
+            if kind == "other":
+                self.report("warning", "unknown-link", f"unknown link label '{label}': kept "
+                            "as a related link", *where,
+                            hint="add the label to [links] in vocabulary.toml")
+            elif fold(label) == "code" and kind != "code":
+                self.report("info", "not-code", f"the Code link {url} is no source "
+                            f"repository: kept as a {kind.replace('_', ' ')}", *where)
+                said = f"{url} as Code (it is a {kind.replace('_', ' ')})"
+                if said not in work.relabelled:
+                    work.relabelled.append(said)
+            same = (kind, _link_key(url))  # http/https, host case, a trailing "/"
+            if same not in work.link_keys:
+                work.link_keys.add(same)
+                work.links[(kind, url)] = Value(label, entry.file, given.line)
 
     def _text(self, work: Work, entry: Entry, name: str, text, store=None) -> None:
         """A text field: tagged with the language it is written in; the first per language
@@ -442,6 +480,8 @@ def _year_from_arxiv(work: Work, merger: Merger) -> None:
 
 
 def _published_text(published: Published) -> str:
+    if published.text:
+        return published.text
     parts = [p for p in (published.venue, str(published.year) if published.year else None,
                          published.date, published.note) if p]
     return " ".join(parts)
@@ -480,6 +520,13 @@ def merge(entries: list[Entry]) -> tuple[list[Work], list[Finding]]:
 
 
 def close_match(name: str, known: list[str]) -> str | None:
+    """The known name `name` is most likely a misspelling of: one with the same letters in
+    another order (ICRL for ICLR), else the closest by difflib's ratio; None if none is close."""
+    letters = sorted(name.casefold())
+    swapped = [k for k in known if sorted(k.casefold()) == letters and k.casefold() !=
+               name.casefold()]
+    if swapped:
+        return swapped[0]
     found = difflib.get_close_matches(name.casefold(), [k.casefold() for k in known], 1, 0.75)
     if not found:
         return None

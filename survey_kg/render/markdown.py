@@ -152,11 +152,6 @@ def _where(rows, key, value) -> list:
     return [row for row in rows if _get(row, key) == value]
 
 
-def _count_distinct(rows, key) -> int:
-    """How many different values of `key` the rows have (unbound counts as one value)."""
-    return len({_get(row, key) for row in rows})
-
-
 def _group_by(rows, key) -> list:
     """(value, rows) pairs in order of first appearance; rows keep their query order."""
     groups: dict = {}
@@ -173,51 +168,6 @@ def _link(context, url, label) -> str:
     if target is None:
         return "*" + md(context["t"]["link_withheld"].format(label=plain(label))) + "*"
     return f"[{md(label) if isinstance(label, TERMS) else str(label)}]({target})"
-
-
-def _other_language(context, text) -> str | None:
-    """The label of a text's language when it is not the page's (the text exists only there)."""
-    language = getattr(text, "language", None)
-    if not language or language == context["lang"]:
-        return None
-    return context["t"]["only_in"].get(language, f"({language})")
-
-
-@jinja2.pass_context
-def _only_in(context, text) -> str:
-    """"*(English only)* " before a text that exists only in another language, else ""."""
-    label = _other_language(context, text)
-    return "" if label is None else "*" + md(label) + "* "
-
-
-@jinja2.pass_context
-def _only_in_html(context, text) -> str:
-    """The same marker inside an HTML block, where markdown is not read."""
-    label = _other_language(context, text)
-    return "" if label is None else " <em>" + html_text(label) + "</em>"
-
-
-def _venue(t: dict, row, year) -> str:
-    """"CVPR 2024", "arXiv preprint (2023)" for a preprint server; without a year "CVPR" and
-    "arXiv preprint"; without a venue the label for nothing."""
-    venue = _get(row, "venue")
-    if venue is None:
-        return t["none"]
-    kind = _get(row, "venueKind")
-    preprint = kind is not None and _local_name(kind) == "PreprintServer"
-    if year is None:
-        return t["preprint"].format(venue=md(venue)) if preprint else md(venue)
-    return t["preprint_year" if preprint else "venue_year"].format(venue=md(venue), year=md(year))
-
-
-@jinja2.pass_context
-def _venue_year(context, row) -> str:
-    return _venue(context["t"], row, _get(row, "year"))
-
-
-@jinja2.pass_context
-def _venue_name(context, row) -> str:
-    return _venue(context["t"], row, None)
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -298,9 +248,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, finalize=_finalize, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.do"])
     env.filters.update(
-        md=md, html=html_text, attr=attribute, mermaid=mermaid, link=_link, where=_where, group_by=_group_by,
-        count_distinct=_count_distinct, join_md=_join_md, local_name=_local_name,
+        md=md, html=html_text, attr=attribute, mermaid=mermaid, link=_link, where=_where,
+        group_by=_group_by, join_md=_join_md, local_name=_local_name,
         key=lambda value: Key(term_text(value)), fill=lambda template, **v: template.format(**v),
-        int=_int, only_in=_only_in, only_in_html=_only_in_html, venue_year=_venue_year,
-        venue_name=_venue_name, published=_published, anchor=_anchor, commonmark=_commonmark)
+        int=_int, published=_published, anchor=_anchor, commonmark=_commonmark)
     return env

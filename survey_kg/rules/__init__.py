@@ -10,9 +10,11 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..load import load, load_into, turtle_files
 from ..paths import PREFIXES, curie, ontology_file, shapes_file
 from ..rdf import RDF_TYPE, TRUE, SmallGraph, named, select
 from . import shacl
@@ -83,34 +85,70 @@ def validate(store: ox.Store, rules: SmallGraph | None = None,
     return Report(results, findings)
 
 
-WORKS = f"""SELECT ?work ?id (MIN(STR(?name)) AS ?title) WHERE {{
+def validate_files(paths, context: Path | None) -> Report:
+    """The Turtle files (or folders) `paths` checked with the survey's data folder `context` as
+    the rest of the graph, and the findings about the nodes they describe (their subjects).
+
+    The files describe their subjects alone: the files of `context` that are among them are not
+    read twice, and the triples `context` holds about their subjects are left out, so an edited
+    copy of a work's file is checked as it stands, not merged with the file it replaces. A
+    work's file so checked gives no false violation for the people, venues and categories it
+    points at, and no finding about them. `context=None`: the files alone."""
+    files = turtle_files(paths)
+    given = load(files)
+    if context is None:
+        return validate(given)
+    store = ox.Store()
+    mine = {path.resolve() for path in files}
+    for path in turtle_files([context]):
+        if path.resolve() not in mine:
+            load_into(store, path)
+    subjects = {quad.subject for quad in given}
+    for subject in subjects:
+        for quad in list(store.quads_for_pattern(subject, None, None, ox.DefaultGraph())):
+            store.remove(quad)
+    store.extend(given)
+    return about(validate(store), {subject.value for subject in subjects})
+
+
+def about(report: Report, nodes: set[str]) -> Report:
+    """The report's findings and results about `nodes` (IRIs and blank node labels) alone."""
+    rules = shapes()
+    return Report([r for r in report.results if r.focus in nodes],
+                  [f for f in report.findings if _focus(f, rules).value in nodes])
+
+
+WORKS = f"""SELECT ?work (MIN(STR(?name)) AS ?title) WHERE {{
     ?work a <{PREFIXES['schema']}CreativeWork> .
-    OPTIONAL {{ ?work <{PREFIXES['schema']}identifier> ?node .
-               ?node <{PREFIXES['schema']}propertyID> "arXiv" ; <{PREFIXES['schema']}value> ?id }}
     OPTIONAL {{ ?work <{PREFIXES['schema']}name> ?name }}
-}} GROUP BY ?work ?id"""
+}} GROUP BY ?work"""
 
 
 def _papers(store: ox.Store) -> dict[str, str]:
-    """'2401.12945 (Lumiere: …)' by work IRI: how a result names its work (a work without an
-    arXiv ID by its IRI's last segment)."""
+    """'2401.12945 (Lumiere: …)' by work IRI: how a result names its work, by its IRI's last
+    segment (a paper's arXiv ID, as its file is named; the ID it holds may be the mistake)."""
     found: dict[str, str] = {}
-    for work, arxiv, title in sorted(select(store, WORKS)[1],
-                                     key=lambda r: (r[0].value, r[1].value if r[1] else "")):
-        name = arxiv.value if arxiv else work.value.rsplit("/", 1)[-1]
+    for work, title in select(store, WORKS)[1]:
+        name = work.value.rsplit("/", 1)[-1]
         if title is None:
-            found.setdefault(work.value, name)
+            found[work.value] = name
             continue
         text = title.value
-        found.setdefault(work.value, f"{name} ({text if len(text) <= 50 else text[:47] + '...'})")
+        found[work.value] = f"{name} ({text if len(text) <= 50 else text[:47] + '...'})"
     return found
 
 
+def _focus(finding: shacl.Finding, rules: SmallGraph):
+    """The node a finding is about: its focus node, or for a graph-wide rule (whose sh:targetNode
+    is no data node) its value."""
+    if isinstance(finding.value, (ox.NamedNode, ox.BlankNode)) and \
+            finding.focus in rules.objects(finding.shape, shacl.sh("targetNode")):
+        return finding.value
+    return finding.focus
+
+
 def _result(finding: shacl.Finding, rules: SmallGraph, papers: dict[str, str]) -> Result:
-    focus, path, found = finding.focus, finding.path, finding.value
-    if isinstance(found, (ox.NamedNode, ox.BlankNode)) and \
-            focus in rules.objects(finding.shape, shacl.sh("targetNode")):
-        focus = found  # a graph-wide rule (its sh:targetNode is no data node) is about its value
+    focus, path, found = _focus(finding, rules), finding.path, finding.value
     fix = rules.value(finding.constraint, named("skg:fix")) if finding.constraint else None
     fix = fix or rules.value(finding.shape, named("skg:fix"))
     return Result(

@@ -11,7 +11,7 @@ results equal pyshacl's, the reference. See docs/decisions/0012-fast-validation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import pyoxigraph as ox
@@ -74,6 +74,7 @@ class Check:
     query: str
     findings: Callable[[dict], list[Finding]]
     allowed: frozenset | None = None
+    shape: object = None  # the node or property shape it checks (named in timings)
 
 
 def compile_shapes(shapes: SmallGraph, subclasses: bool = True) -> list[Check]:
@@ -92,16 +93,23 @@ def compile_shapes(shapes: SmallGraph, subclasses: bool = True) -> list[Check]:
         target = _target(shapes, shape, instance)
         if target is None:
             continue
-        checks.extend(_node_checks(shapes, shape, target))
-        values = []
+        checks.extend(replace(c, shape=shape) for c in _node_checks(shapes, shape, target))
+        values, single = [], []
         for prop in shapes.objects(shape, sh("property")):
             if not _deactivated(shapes, prop):
-                found, conditions = _property_checks(shapes, prop, target, instance)
-                checks.extend(found)
+                found, conditions, counts = _property_checks(shapes, prop, target, instance)
+                checks.extend(replace(c, shape=prop) for c in found)
                 if conditions:
                     values.append((prop, conditions))
+                if counts and counts[1] == 1:
+                    single.append((prop, *counts))
+                elif counts:
+                    checks.append(replace(_count_check(shapes, target, [(prop, *counts)]),
+                                          shape=prop))
+        if single:
+            checks.append(replace(_count_check(shapes, target, single), shape=shape))
         if values:
-            checks.append(_value_check(shapes, target, values))
+            checks.append(replace(_value_check(shapes, target, values), shape=shape))
     return checks
 
 
@@ -117,9 +125,13 @@ class Target:
     them and tests each subject instead of listing every focus node first."""
     group: str
     test: str | None = None
+    implied: frozenset = frozenset()  # a target of subjects of these alone: ?this P ?x is one
 
-    def values(self, pattern: str) -> str:
-        """The rows of `pattern` (which binds ?this) whose ?this is a focus node."""
+    def values(self, pattern: str, path=None) -> str:
+        """The rows of `pattern` (which binds ?this, by `path` if given) whose ?this is a focus
+        node."""
+        if path is not None and path in self.implied:
+            return pattern
         return f"{pattern} {self.test}" if self.test else f"{self.group} {pattern}"
 
 
@@ -139,7 +151,10 @@ def _target(shapes: SmallGraph, shape, instance: str) -> Target | None:
     test = "FILTER EXISTS { " + " UNION ".join(parts) + " }" if broad and not nodes else None
     if len(parts) == 1 and instance == "rdf:type" and shapes.objects(shape, sh("targetClass")):
         return Target(parts[0][2:-2] + " .")  # one class, no subclasses: each node typed once
-    return Target("{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }", test)
+    subjects_of = shapes.objects(shape, sh("targetSubjectsOf"))
+    implied = frozenset(subjects_of) if len(subjects_of) == len(parts) else frozenset()
+    return Target("{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }", test,
+                  implied)
 
 
 def _n3(term) -> str:
@@ -203,8 +218,9 @@ def _check(shapes: SmallGraph, shape, component, query: str, path=None) -> Check
 
 
 def _property_checks(shapes: SmallGraph, prop, target: Target, instance: str):
-    """The property's count and uniqueLang checks, and its value constraints as (component,
-    condition) pairs, which `_value_check` checks with the node shape's other properties'."""
+    """The property's uniqueLang check, its value constraints as (component, condition) pairs,
+    which `_value_check` checks with the node shape's other properties', and its (minCount,
+    maxCount), which `_count_check` counts (None: no count to check)."""
     path = shapes.value(prop, sh("path"))
     if not isinstance(path, ox.NamedNode):
         raise Unsupported(f"a non-IRI sh:path ({_path_kind(shapes, path)}) on {prop}")
@@ -213,10 +229,9 @@ def _property_checks(shapes: SmallGraph, prop, target: Target, instance: str):
     minimum, maximum = shapes.value(prop, sh("minCount")), shapes.value(prop, sh("maxCount"))
     minimum = int(minimum.value) if minimum is not None and int(minimum.value) > 0 else None
     maximum = int(maximum.value) if maximum is not None else None
-    if minimum is not None or maximum is not None:
-        checks.append(_count_check(shapes, prop, target, path, minimum, maximum))
+    counts = (minimum, maximum) if minimum is not None or maximum is not None else None
     if is_true(shapes.value(prop, sh("uniqueLang"))):
-        values = target.values(f"?this {path} ?value .")
+        values = target.values(f"?this {path} ?value .", path)
         checks.append(_check(
             shapes, prop, sh("UniqueLangConstraintComponent"),
             f"SELECT ?this ?lang WHERE {{ {values} BIND (LCASE(LANG(?value)) AS ?lang) "
@@ -225,7 +240,7 @@ def _property_checks(shapes: SmallGraph, prop, target: Target, instance: str):
     conditions = [_value_condition(shapes, prop, parameter, argument, instance)
                   for parameter in sorted(VALUE_PARAMETERS, key=lambda p: SH + p)
                   for argument in shapes.objects(prop, sh(parameter))]
-    return checks, conditions
+    return checks, conditions, counts
 
 
 def _path_kind(shapes: SmallGraph, path) -> str:
@@ -238,20 +253,32 @@ def _path_kind(shapes: SmallGraph, path) -> str:
                                else str(path))
 
 
-def _count_check(shapes: SmallGraph, prop, target: Target, path, minimum, maximum) -> Check:
-    """sh:minCount and sh:maxCount in one pass: the focus nodes with too few or too many values."""
-    count = "COUNT(DISTINCT ?value)"
-    broken = " || ".join(([f"{count} < {minimum}"] if minimum is not None else []) +
-                         ([f"{count} > {maximum}"] if maximum is not None else []))
-    query = (f"SELECT ?this ({count} AS ?count) WHERE {{ {target.group} "
-             f"OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this HAVING ({broken})")
-    few = _check(shapes, prop, sh("MinCountConstraintComponent"), query, path=path).findings
-    many = _check(shapes, prop, sh("MaxCountConstraintComponent"), query, path=path).findings
+def _count_check(shapes: SmallGraph, target: Target, properties: list) -> Check:
+    """sh:minCount and sh:maxCount of `properties` ((property shape, minimum, maximum)) in one
+    pass: the focus nodes with too few or too many values of one of them. Several properties
+    are counted together only when each has at most one value (sh:maxCount 1): a focus node's
+    rows are the product of its values of each, one row in valid data."""
+    optional, counts, broken, makers = [], [], [], []
+    for i, (prop, minimum, maximum) in enumerate(properties):
+        path = shapes.value(prop, sh("path"))
+        count = f"COUNT(DISTINCT ?value{i})"
+        optional.append(f"OPTIONAL {{ ?this {path} ?value{i} }}")
+        counts.append(f"({count} AS ?count{i})")
+        broken += ([f"{count} < {minimum}"] if minimum is not None else []) + \
+                  ([f"{count} > {maximum}"] if maximum is not None else [])
+        makers.append((i, minimum, maximum,
+                       _check(shapes, prop, sh("MinCountConstraintComponent"), "", path).findings,
+                       _check(shapes, prop, sh("MaxCountConstraintComponent"), "", path).findings))
+    query = (f"SELECT ?this {' '.join(counts)} WHERE {{ {target.group} {' '.join(optional)} }} "
+             f"GROUP BY ?this HAVING ({' || '.join(broken)})")
 
     def findings(row: dict) -> list[Finding]:
-        number = int(row["count"].value)
-        return ((few(row) if minimum is not None and number < minimum else []) +
-                (many(row) if maximum is not None and number > maximum else []))
+        found = []
+        for i, minimum, maximum, few, many in makers:
+            number = int(row[f"count{i}"].value)
+            found += ((few(row) if minimum is not None and number < minimum else []) +
+                      (many(row) if maximum is not None and number > maximum else []))
+        return found
     return Check(PREAMBLE + query, findings)
 
 
@@ -268,9 +295,13 @@ def _value_check(shapes: SmallGraph, target: Target, properties: list) -> Check:
             broken.append((name, prop, component))
             binds.append(f"BIND (({condition}) AS ?{name})")
             tests.append(f"COALESCE(?{name}, false)")
-        parts.append(f"{{ ?this {path} ?value . BIND ({path} AS ?path) {' '.join(binds)} "
-                     f"FILTER ({' || '.join(tests)}) }}")
-    query = f"SELECT * WHERE {{ {target.values(' UNION '.join(parts))} }}"
+        parts.append((path, f"?this {path} ?value . BIND ({path} AS ?path) {' '.join(binds)} "
+                            f"FILTER ({' || '.join(tests)})"))
+    if target.test:  # each branch tested, unless its pattern makes ?this a focus node
+        union = " UNION ".join(f"{{ {target.values(part, path)} }}" for path, part in parts)
+    else:
+        union = target.values(" UNION ".join(f"{{ {part} }}" for _, part in parts))
+    query = f"SELECT * WHERE {{ {union} }}"
     makers = [(name, _check(shapes, prop, component, query,
                             path=shapes.value(prop, sh("path"))).findings)
               for name, prop, component in broken]

@@ -1,0 +1,199 @@
+"""The site's pages: the rows of its queries, a page per thing they list, rendered to files.
+
+As the README sections do, every page is a template (templates/site/) filled with the rows of
+named queries (queries/); Python only says which pages there are (one per category, work,
+person or organization, and venue, from the rows that list them), runs each query once, and
+gives each language its rows. A page's path is its IRI's path below the project's base
+(`paper/2209.14988/`), English at the site's root and every other language under `<lang>/`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+WRITER = bool(os.environ.get('SITE_WRITER'))
+
+import jinja2
+import markupsafe
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..paths import Survey, templates_dir
+from ..queries import find_query, run
+from .html import TEMPLATES, RowList, Unescaped, environment, labels, local_path
+from .jsonld import dataset_description, work_description
+
+# The names the templates read -> the query whose rows they are. A query with a ?lang column
+# gives each language its own rows.
+QUERIES = {
+    "scheme": "site_scheme", "dataset": "site_dataset", "keywords": "site_dataset_keywords",
+    "statistics": "dataset_statistics", "categories": "categories", "perYear": "works_per_year",
+    "broader": "site_category_broader", "works": "site_works",
+    "memberships": "site_work_categories", "authors": "work_authors", "people": "site_people",
+    "personWorks": "site_person_works", "venues": "site_venues", "links": "work_links",
+    "keyPoints": "work_key_points", "fields": "work_fields", "notes": "work_notes",
+    "sources": "work_sources", "identifiers": "site_identifiers", "code": "site_code",
+}
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A page of the site: its path below a language's root ("" for the home page, else
+    ending in "/"), its template, and what the template receives besides the rows."""
+    path: str
+    template: str
+    context: dict
+
+
+def site_rows(store: ox.Store, survey: Survey | None) -> dict[str, dict[str, RowList]]:
+    """The rows of every query of the site, per language: {lang: {name: rows}}."""
+    found = {}
+    for name, query in QUERIES.items():
+        rows = run(store, find_query(query, survey))
+        found[name] = (rows.vars, RowList(rows.rows))
+    by_lang = {}
+    for lang in languages():
+        tag = ox.Literal(lang)
+        by_lang[lang] = {name: RowList(rows.lookup("lang", tag)) if "lang" in names else rows
+                         for name, (names, rows) in found.items()}
+    return by_lang
+
+
+def languages() -> list[str]:
+    """The site's languages, in the order its labels list them (English first: the root)."""
+    return list(labels())
+
+
+def site_pages(rows: dict[str, RowList]) -> list[SitePage]:
+    """Every page, from one language's rows: the home page, each category, work, author and
+    venue, and the list of venues."""
+    def distinct(name: str, key: str) -> list:
+        return list(dict.fromkeys(row.get(key) for row in rows[name]))
+
+    pages = [SitePage("", "home.html.j2", {})]
+    pages += [SitePage(local_path(c) + "/", "category.html.j2", {"category": c})
+              for c in distinct("categories", "category")]
+    pages += [SitePage(local_path(w) + "/", "work.html.j2", {"work": w})
+              for w in distinct("works", "work")]
+    pages += [SitePage(local_path(p) + "/", "person.html.j2", {"person": p})
+              for p in distinct("people", "author")]
+    pages.append(SitePage("venue/", "venues.html.j2", {}))
+    pages += [SitePage(local_path(v) + "/", "venue.html.j2", {"venue": v})
+              for v in distinct("venues", "venue")]
+    return pages
+
+
+def page_file(lang: str, path: str) -> str:
+    """The file of a page in the site, relative to its root: "zh/paper/2209.14988/index.html"."""
+    return ("" if lang == languages()[0] else lang + "/") + path + "index.html"
+
+
+def render_site(store: ox.Store, survey: Survey | None, folder: Path,
+                after_works: Callable[[], object] | None = None) -> int:
+    """Write every page of the site, in every language, into `folder` (which exists and is
+    empty): the work pages first, then `after_works()` is called (the search index, which reads
+    only them, can be made meanwhile), then the others. Returns the number of pages."""
+    all_rows = site_rows(store, survey)
+    langs = languages()
+    env = environment()
+    templates: dict[str, jinja2.Template] = {}
+    frames: dict[tuple, object] = {}
+    shared = {lang: {**rows, "lang": lang, "t": labels()[lang], "languages": langs,
+                     "work_item": _work_items(_template(env, "item.html.j2")),
+                     "work_description": work_description,
+                     "dataset_description": dataset_description}
+              for lang, rows in all_rows.items()}
+    pages = {lang: site_pages(rows) for lang, rows in all_rows.items()}
+    count = size = 0
+    import concurrent.futures
+    writer = concurrent.futures.ThreadPoolExecutor(1)
+    pending = []
+    for works in (True, False):
+        if not works and after_works is not None:
+            after_works()
+        for lang in langs:
+            for page in pages[lang]:
+                if (page.template == "work.html.j2") != works:
+                    continue
+                depth = page.path.count("/") + (lang != langs[0])
+                root = "../" * depth
+                switch = [(other, labels()[other].language,
+                           (root + ("" if other == langs[0] else other + "/") + page.path) or "./")
+                          for other in langs]
+                place = {"root": root,
+                         "lang_root": (root + ("" if lang == langs[0] else lang + "/")) or "./"}
+                if (lang, depth) not in frames:
+                    frames[lang, depth] = _frame(env, {**shared[lang], **place})
+                if page.template not in templates:
+                    templates[page.template] = _template(env, page.template)
+                html = _render(templates[page.template],
+                               {**shared[lang], **page.context, **place, "path": page.path,
+                                "switch": switch, "frame": frames[lang, depth]})
+                data = html.encode("utf-8")
+                target = os.path.join(folder, page_file(lang, page.path))
+                if WRITER:
+                    pending.append(writer.submit(_write, target, data))
+                else:
+                    _write(target, data)
+                count += 1
+                size += len(data)
+    for done in pending:
+        done.result()
+    return count, size
+
+
+def _write(target: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data)
+
+
+def _work_items(template: jinja2.Template):
+    """`work_item(work)` for the templates: a work's entry in a list (item.html.j2), the same on
+    every list page of a language and depth (a category's, an author's, a venue's), so rendered
+    once for each and reused: most works are on a dozen lists."""
+    done: dict = {}
+
+    @jinja2.pass_context
+    def work_item(context, work) -> markupsafe.Markup:
+        key = (context["lang_root"], work)
+        if key not in done:
+            done[key] = markupsafe.Markup(_render(template, {**context.get_all(), "work": work}))
+        return done[key]
+    return work_item
+
+
+def _frame(env: jinja2.Environment, context: dict):
+    """The parts of the frame that every page of a language and depth shares, rendered once
+    for them (templates/site/frame.html.j2): its top-level variables."""
+    template = _template(env, "frame.html.j2")
+    try:
+        return template.make_module(context)
+    except jinja2.TemplateError as exc:
+        raise InputError(f"template 'frame.html.j2': {exc}",
+                         file=templates_dir() / TEMPLATES / "frame.html.j2") from None
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"template syntax error: {exc.message}",
+                         file=exc.filename or templates_dir() / TEMPLATES / name,
+                         line=exc.lineno) from None
+
+
+def _render(template: jinja2.Template, context: dict) -> str:
+    try:
+        return template.render(context)
+    except Unescaped as exc:
+        name = template.name
+        path = templates_dir() / TEMPLATES / name
+        raise InputError(f"template {name!r}: a value from the graph reaches the page without a "
+                         f"filter ({exc})", file=path,
+                         hint="print a literal as it is, an IRI through | url or | page") from None
+    except jinja2.TemplateError as exc:
+        raise InputError(f"template {template.name!r}: {exc}",
+                         file=templates_dir() / TEMPLATES / template.name) from None
