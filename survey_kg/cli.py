@@ -154,11 +154,10 @@ def import_command(ctx, paths, out, split, strict):
     """
     from .importer import import_pages, import_tree, page_files
     from .load import load
-    from .paths import find_survey
 
     if out and split:
         raise click.UsageError("give --out or --split, not both")
-    known = find_survey(explicit=ctx.obj.get("root")).data / "venues.ttl"
+    known = survey_of(ctx).data / "venues.ttl"  # (outside a survey: the shipped one's, said once)
     venues = load([known]) if known.is_file() else None
     if len(paths) == 1 and paths[0].is_dir():
         result = import_tree(paths[0], venues)
@@ -189,10 +188,17 @@ def import_command(ctx, paths, out, split, strict):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people, json for tools, turtle for the standard "
                                       "SHACL validation report.")
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="info",
+              show_default=True, help="Report the results of this severity or graver "
+                                      "(violation > warning > info); the text's last line still "
+                                      "counts them all.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Report the violations alone, without the count line: nothing is printed "
+                   "when the data conforms (for scripts and pre-commit; the exit code tells).")
 @click.option("--alone", is_flag=True,
               help="Check the files by themselves, without the survey's data/ as context.")
 @click.pass_context
-def validate_command(ctx, paths, fmt, alone):
+def validate_command(ctx, paths, fmt, severity, quiet, alone):
     """Check the survey's data/ (or the Turtle files or folders PATHS) against the SHACL shapes.
 
     PATHS are checked with the rest of the survey (data/ of the survey found from the current
@@ -202,12 +208,14 @@ def validate_command(ctx, paths, fmt, alone):
 
     \b
     Exit 0 when there is no violation (warnings are allowed), 1 when there are violations,
-    2 when the input cannot be read.
+    2 when the input cannot be read; --severity and --quiet change what is printed, not the
+    exit code.
 
     \b
     Examples:
       survey-kg validate
-      survey-kg validate data/works/2401.12945.ttl
+      survey-kg validate --quiet
+      survey-kg validate --severity violation data/works/2401.12945.ttl
       survey-kg validate --format json new-paper.ttl
     """
     from .rules import format_json, format_text, format_turtle, validate, validate_files
@@ -216,8 +224,12 @@ def validate_command(ctx, paths, fmt, alone):
         report = validate_files(paths, None if alone else survey_of(ctx).data)
     else:
         report = validate(_store(ctx))
-    formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt]
-    click.echo(formatter(report), nl=False)
+    severity = "violation" if quiet else severity
+    if fmt == "text":
+        click.echo(format_text(report, severity, quiet=quiet), nl=False)
+    else:
+        formatter = {"json": format_json, "turtle": format_turtle}[fmt]
+        click.echo(formatter(report, severity), nl=False)
     ctx.exit(0 if report.conforms else 1)
 
 
@@ -249,11 +261,36 @@ def _with_timeout(function, timeout: float, what: str, file=None):
     return outcome["value"]
 
 
+def _complete_query(ctx, param, incomplete: str):
+    """Shell completion of a query's NAME: the names of the survey's queries, else files."""
+    from click.shell_completion import CompletionItem
+
+    from . import queries as q
+    from .paths import find_survey
+
+    try:
+        names = [item.name for item in q.list_queries(find_survey((ctx.obj or {}).get("root")))]
+    except SurveyKGError:
+        names = []
+    found = [name for name in names if name.startswith(incomplete)]
+    if found and "/" not in incomplete:
+        return found
+    return [CompletionItem(incomplete, type="file")]
+
+
 @main.command()
-@click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="table for people; csv, tsv and json are the W3C SPARQL "
-                                      "1.1 results formats.")
+@click.argument("name", required=False, shell_complete=_complete_query)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]),
+              default="table", show_default=True,
+              help="table for people; csv, tsv and json are the W3C SPARQL 1.1 results formats; "
+                   "jsonl is one JSON object per row (as sqlite-utils --nl writes): the "
+                   "variables as keys, IRIs and texts as strings, numbers and booleans as JSON "
+                   "ones, unbound as null, no language tags or datatypes (json keeps them).")
+@click.option("--wide", is_flag=True,
+              help="Never cut the table's cells. By default a table as wide as the terminal "
+                   "($COLUMNS, else the terminal's width) has its widest cells cut with \"…\"; "
+                   "when standard output is not a terminal and $COLUMNS is not set, nothing "
+                   "is cut.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter the query declares (repeatable). Values are bound as RDF "
                    "terms, never pasted into the query.")
@@ -261,24 +298,31 @@ def _with_timeout(function, timeout: float, what: str, file=None):
                                                "local graph.")
 @click.option("--graph", "graph_iri", metavar="IRI",
               help="With --endpoint: run over this named graph (sent as the protocol's "
-                   "default-graph-uri), e.g. the one `survey-kg publish` wrote.")
+                   "default-graph-uri), e.g. the one `survey-kg publish` wrote. Without it, a "
+                   "query that finds no row says so when the survey's graph is a named graph "
+                   "there that the default graph leaves out.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds before the query is given up.")
 @click.option("--list", "list_only", is_flag=True, help="List the available queries and exit.")
 @click.pass_context
-def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
+def query(ctx, name, fmt, wide, params, endpoint, graph_iri, timeout, list_only):
     """Run the query NAME from queries/ (or a FILE.rq) and print its rows.
+
+    A query may use the project's prefixes (skg:, paper:, person:, category:, schema:, skos:,
+    dcterms:, xsd: and the others of the survey's Turtle files) without PREFIX lines; its own
+    PREFIX lines win. A syntax error names the line of the query file.
 
     \b
     Examples:
       survey-kg query works_per_year
       survey-kg query works --param lang=zh --param category=category:world-models
       survey-kg query work_authors --param work=paper:2303.03378 --format csv
+      survey-kg query my-query.rq --format jsonl
       survey-kg query works_per_venue --format json --endpoint http://127.0.0.1:7878/query
       survey-kg query --list
     """
     from . import queries as q
-    from .results import FORMATS
+    from .results import FORMATS, to_table
 
     survey = survey_of(ctx)
     if list_only:
@@ -298,9 +342,12 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
         bindings[key.lstrip("?")] = value
     query_file = q.find_query(name, survey)
     if endpoint:
-        from .remote import select
+        from . import remote
 
-        rows = select(endpoint, q.bind(query_file, bindings), timeout=timeout, graph=graph_iri)
+        rows = remote.select(endpoint, q.checked(query_file, bindings), timeout=timeout,
+                             graph=graph_iri)
+        if not rows.rows and graph_iri is None:
+            _hint_named_graph(ctx, endpoint, timeout)
     elif graph_iri:
         raise InputError("--graph needs --endpoint", field="--graph",
                          hint="the local graph has no named graphs")
@@ -308,7 +355,38 @@ def query(ctx, name, fmt, params, endpoint, graph_iri, timeout, list_only):
         store = _store(ctx)
         rows = _with_timeout(lambda: q.run(store, query_file, bindings), timeout,
                              f"query {query_file.name!r}", file=query_file.path)
-    click.echo(FORMATS[fmt](rows), nl=False)
+    if fmt == "table":
+        click.echo(to_table(rows, width=None if wide else _terminal_width()), nl=False)
+    else:
+        click.echo(FORMATS[fmt](rows), nl=False)
+
+
+def _terminal_width() -> int | None:
+    """The width tables fit into: $COLUMNS, else the terminal's, else (standard output is a
+    pipe or a file) none."""
+    import os
+    import shutil
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _hint_named_graph(ctx, endpoint: str, timeout: float) -> None:
+    """After a remote query found no row: when the survey's graph (the IRI `publish` writes)
+    is a named graph there that the default graph does not include, say to add --graph."""
+    from . import remote
+
+    try:
+        graph_iri = remote.default_graph_iri(_store(ctx))
+        apart = remote.named_graph_apart(endpoint, graph_iri, timeout=timeout)
+    except SurveyKGError:  # the hint is a courtesy: the query itself went well
+        return
+    if apart:
+        click.echo(f"survey-kg: hint: no row in the endpoint's default graph, but the survey's "
+                   f"graph <{graph_iri}> is a named graph there: add --graph {graph_iri}",
+                   err=True)
 
 
 @main.command()
@@ -478,6 +556,86 @@ def readme_command(ctx, check):
         click.echo(f"wrote {path}", err=True)
     if not written:
         click.echo("pages are up to date", err=True)
+
+
+@main.command("add")
+@click.argument("page", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--category", metavar="NAME",
+              help="The entries' category (a slug such as world-models, or its name in either "
+                   "language). Default: the page's ### heading.")
+@click.option("--update", is_flag=True,
+              help="Replace the description of a work the survey holds already by the page's "
+                   "entry (each field the page gives), and report each field it changes.")
+@click.option("--template", "show_template", is_flag=True,
+              help="Print a blank entry to fill in, and exit.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="With --template: the labels' language.")
+@click.pass_context
+def add_command(ctx, page, category, update, show_template, lang):
+    """Add the entries of PAGE (markdown in the survey's entry format, English or Chinese) to
+    the survey's data/: a file per work in data/works/, new people in data/people.ttl; an
+    author the survey has is referenced. Venues and categories must be the survey's
+    (data/venues.ttl, data/categories.ttl).
+
+    The page is read as `survey-kg import` reads it, and its findings are printed the same
+    way; the survey with the additions is then validated. An error on the page, a work the
+    survey holds already (unless --update) or a violation stops it with exit 1, and nothing is
+    written. The pages are generated from data/: run `survey-kg build` afterwards.
+
+    \b
+    Examples:
+      survey-kg add --template > new.md
+      survey-kg add new.md
+      survey-kg add --update corrected.md
+    """
+    from .add import add, template
+    from .errors import ValidationFailed
+    from .rules import format_text
+
+    if show_template:
+        click.echo(template(lang), nl=False)
+        return
+    if page is None:
+        raise click.UsageError("give the PAGE to add (survey-kg add --template prints an "
+                               "entry to fill in)")
+    survey = survey_of(ctx)
+    outcome = add(survey, page, category=category, update=update)
+    for finding in outcome.findings:
+        click.echo(str(finding), err=True)
+    if outcome.errors:
+        raise ValidationFailed(f"{len(outcome.errors)} error(s): nothing was added",
+                               hint="correct the page and run survey-kg add again")
+    if not outcome.report.conforms:
+        click.echo(format_text(outcome.report), err=True, nl=False)
+        raise ValidationFailed(f"{len(outcome.report.violations)} violation(s) with the page's "
+                               "works added: nothing was written",
+                               hint="correct the page and run survey-kg add again")
+    about = outcome.about_additions()
+    for line in format_text(about).splitlines(keepends=True)[:-1]:  # the count line: below
+        click.echo(line, err=True, nl=False)
+    report = outcome.report
+    click.echo(f"validated the survey with the additions: {len(report.violations)} "
+               f"violation(s), {len(report.warnings)} warning(s), {len(about.warnings)} of "
+               "them about the additions", err=True)
+    for key, changes in outcome.updated.items():
+        click.echo(f"updated {key}: " + (f"{len(changes)} field(s) changed" if changes
+                                         else "no change"), err=True)
+        for change in changes:
+            click.echo(f"  {change}", err=True)
+    for path in outcome.written:
+        shown = path.relative_to(survey.root) if path.is_relative_to(survey.root) else path
+        click.echo(f"wrote {shown.as_posix()}", err=True)
+    if not outcome.written:
+        click.echo("nothing changed: data/ holds these entries as they are", err=True)
+        return
+
+    def works(keys):
+        return f"{len(keys)} work{'s' if len(keys) != 1 else ''} ({', '.join(keys)})"
+    done = ([f"added {works(outcome.added)}"] if outcome.added else []) + \
+        ([f"updated {works([k for k, v in outcome.updated.items() if v])}"]
+         if any(outcome.updated.values()) else [])
+    click.echo(" and ".join(done) + " in data/: run survey-kg build to regenerate the pages",
+               err=True)
 
 
 @main.command("site")

@@ -220,14 +220,124 @@ def _where_group_end(text: str) -> int | None:
     return None
 
 
-def run(store: ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> Rows:
-    """The rows of a SELECT query on the store."""
+def prepare(query: QueryFile, params: dict[str, str] | None = None) -> str:
+    """The text to run: `bind(query, params)` after declarations of the project's prefixes
+    (paths.PREFIXES) that the query uses without declaring them (its own declarations win).
+    They go on its first line, before its own text, so that the query's lines keep their
+    numbers in the messages of any SPARQL engine."""
+    return _prologue(query.text) + bind(query, params)
+
+
+def _prologue(text: str) -> str:
+    declared, used = _prefixes(text)
+    return "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items()
+                   if p in used and p not in declared)
+
+
+# Enough of SPARQL's tokens to tell prefixed names (and PREFIX declarations) from the same
+# characters in comments, strings and IRIs.
+TOKENS = re.compile("|".join([
+    r"(?P<comment>#[^\n]*)",
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*')",
+    r'(?P<iri><[^\s<>"{}|^`\\]*>)',
+    r"(?P<var>[?$]\w+)",
+    r"(?P<pname>(?<![\w.:-])(?P<prefix>[^\W\d_](?:[\w.-]*[\w-])?)?:)",
+    r"(?P<word>[A-Za-z]+)",
+]), re.S)
+SYNTAX_AT = re.compile(r"error at (\d+):(\d+): ")
+
+
+def _prefixes(text: str) -> tuple[set[str], dict[str, int]]:
+    """The prefixes a query text declares (PREFIX p: <...>), and those its prefixed names use,
+    each with the line of its first use."""
+    declared: set[str] = set()
+    used: dict[str, int] = {}
+    after_prefix = False
+    for m in TOKENS.finditer(text):
+        kind = "pname" if m["pname"] is not None else m.lastgroup
+        if kind == "comment":
+            continue
+        if kind == "pname":
+            name = m["prefix"] or ""
+            if after_prefix:
+                declared.add(name)
+            else:
+                used.setdefault(name, text.count("\n", 0, m.start()) + 1)
+        after_prefix = kind == "word" and m[0].upper() == "PREFIX"
+    return declared, used
+
+
+def checked(query: QueryFile, params: dict[str, str] | None = None) -> str:
+    """`prepare(query, params)`, parsed by Oxigraph first (on an empty store), so that a query
+    sent to a remote endpoint fails with the same message as a local run."""
+    text = prepare(query, params)
     try:
-        names, rows = select(store, bind(query, params), row=row_type)
+        ox.Store().query(text)
     except SyntaxError as exc:
-        message = " ".join(str(exc).split())
-        raise InputError(f"SPARQL syntax error: {message}", file=query.path,
-                         hint="fix the query; it must be standard SPARQL 1.1") from None
+        raise syntax_error(query, exc, params) from None
+    return text
+
+
+def syntax_error(query: QueryFile, exc: SyntaxError, params=None) -> InputError:
+    """The error for Oxigraph's syntax error in the prepared text of `query`: a prefix the
+    query uses without declaring it, named with the line of its first use; else Oxigraph's
+    message at the line and column of the query's own text, without its lists of Unicode
+    ranges."""
+    declared, used = _prefixes(query.text)
+    unknown = sorted((line, name) for name, line in used.items()
+                     if name not in declared and name not in PREFIXES)
+    if unknown:
+        line, name = unknown[0]
+        return InputError(f"the prefix {name}: is not declared; declare it with "
+                          f"PREFIX {name}: <...>", file=query.path, line=line,
+                          hint="the project's prefixes need no declaration: "
+                               + " ".join(f"{p}:" for p in PREFIXES))
+    parsed = prepare(query, params)
+    if params:  # the bound values are terms: the mistake is in the query's own text
+        try:
+            ox.Store().query(prepare(query))
+        except SyntaxError as unbound:
+            exc, parsed = unbound, prepare(query)
+    message, line = str(exc), None
+    if m := SYNTAX_AT.match(message):
+        line, column = int(m[1]), int(m[2])
+        lines = parsed.split("\n")
+        at = sum(len(text) + 1 for text in lines[:line - 1]) + column - 1
+        if not parsed[at:].strip():  # Oxigraph points past the last line
+            line = query.text.rstrip().count("\n") + 1
+            message = "the end of the query: " + message[m.end():]
+        else:
+            if line == 1:
+                column = max(1, column - len(_prologue(query.text)))
+            message = f"column {column}: " + message[m.end():]
+    message = " ".join(_expected(message).split())
+    return InputError(f"SPARQL syntax error at {message}" if line else
+                      f"SPARQL syntax error: {message}", file=query.path, line=line,
+                      hint="fix the query; it must be standard SPARQL 1.1")
+
+
+def _expected(message: str) -> str:
+    """Oxigraph's "expected one of ..." list with its character ranges (['A' ..= 'Z' | ...],
+    lines of them) said as "a name", and its "any character" ([_]) left out."""
+    head, sep, items = message.partition("expected one of ")
+    if not sep:
+        return message
+    said: list[str] = []
+    for item in items.split(", "):
+        if item.startswith("[") and "..=" in item:
+            item = "a digit" if item == "['0'..='9']" else "a name"
+        if item != "[_]" and item not in said:
+            said.append(item)
+    return head + sep + ", ".join(said)
+
+
+def run(store: ox.Store, query: QueryFile, params: dict[str, str] | None = None) -> Rows:
+    """The rows of a SELECT query (its text as `prepare` makes it) on the store."""
+    try:
+        names, rows = select(store, prepare(query, params), row=row_type)
+    except SyntaxError as exc:
+        raise syntax_error(query, exc, params) from None
     except TypeError:
         raise InputError(f"query {query.name!r} is not a SELECT query; only SELECT is supported "
                          "here", file=query.path) from None

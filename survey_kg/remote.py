@@ -222,6 +222,29 @@ def _rows(url: str, body: bytes, content_type: str) -> Rows:
                             ) from None
 
 
+def named_graph_apart(url: str, graph_iri: str, *, timeout: float = 30.0,
+                      auth: Credentials | None = None) -> bool:
+    """Whether the endpoint holds triples in the named graph `graph_iri` that its default graph
+    lacks (a server that keeps named graphs apart, as Oxigraph does unless started with
+    --union-default-graph): a query over the default graph does not see them."""
+    text = ("ASK {\n"
+            f"    VALUES ?graph {{ {_graph_term(graph_iri)} }}\n"
+            "    GRAPH ?graph { ?s ?p ?o }\n"
+            "    FILTER NOT EXISTS { ?s ?p ?o }\n}")
+    wrapper = _wrapper(url, timeout, auth)
+    wrapper.setQuery(text)
+    wrapper.setMethod(GET)
+    body, content_type = _attempt(url, timeout, lambda: _fetch(wrapper))
+    try:
+        answer = json.loads(body.decode("utf-8"))["boolean"]
+    except (ValueError, KeyError, TypeError):
+        answer = None
+    if not isinstance(answer, bool):
+        kind = content_type.split(";")[0].strip() or "no Content-Type"
+        raise EndpointError(f"{display(url)}: the answer is not a SPARQL JSON boolean ({kind})")
+    return answer
+
+
 # ---------------------------------------------------------------------------------- publish
 
 def publish(store: ox.Store, store_url: str | None, graph_iri: str | None = None, *,

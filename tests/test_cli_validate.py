@@ -4,7 +4,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from survey_kg.cli import main
 from survey_kg.errors import InputError
@@ -82,6 +82,12 @@ def test_validate_turtle_is_a_shacl_report(broken_file):
     assert [str(r.focus) for r in rows] == ["https://w3id.org/survey-kg/paper/2211.13221/code-1"]
 
 
+def test_the_turtle_report_is_the_same_bytes_each_time(broken_file):
+    first, second = (run("--root", SMALL, "validate", "--format", "turtle", broken_file).output
+                     for _ in range(2))
+    assert first == second and "_:b0 a sh:ValidationReport" in first
+
+
 def test_a_file_alone_misses_what_it_points_at(broken_file):
     """--alone: the people the work points at are not described, which the survey's context
     supplies; without it their rule fires."""
@@ -102,6 +108,64 @@ def test_warnings_alone_exit_0(tmp_path):
     assert "0 violation(s), 2 warning(s)" in result.output
     assert "core innovation (skg:coreInnovation): has a coreInnovation in @en but not in @zh" \
         in result.output
+
+
+def test_quiet_prints_the_violations_alone(broken_file):
+    full = run("--root", SMALL, "validate", broken_file)
+    quiet = run("--root", SMALL, "validate", "--quiet", broken_file)
+    assert quiet.exit_code == 1
+    violation = full.output.splitlines()[:2]  # violations come first, then the warnings
+    assert violation[0].startswith("VIOLATION: work 2211.13221") and "WARNING" in full.output
+    assert quiet.output.splitlines() == violation  # no warning, no count line
+    assert run("--root", SMALL, "validate", "-q", broken_file).output == quiet.output
+
+
+def test_quiet_says_nothing_when_the_data_conforms():
+    result = run("--root", SMALL, "validate", "--quiet")
+    assert (result.exit_code, result.output) == (0, "")
+    assert "WARNING" in run("--root", SMALL, "validate").output  # there are warnings to hide
+
+
+@pytest.mark.parametrize("severity,shown", [("violation", {"VIOLATION"}),
+                                            ("warning", {"VIOLATION", "WARNING"}),
+                                            ("info", {"VIOLATION", "WARNING"})])
+def test_severity_chooses_the_results_and_the_count_still_counts_them_all(broken_file, severity,
+                                                                          shown):
+    result = run("--root", SMALL, "validate", "--severity", severity, broken_file)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert {line.split(":")[0] for line in lines[:-1] if not line.startswith(" ")} == shown
+    assert lines[-1] == ("1 violation(s), 1 warning(s)"
+                         + (" (1 not shown: --severity violation)" if severity == "violation"
+                            else ""))
+
+
+def test_severity_narrows_json_and_turtle_too(broken_file):
+    rows = json.loads(run("--root", SMALL, "validate", "--format", "json", "--severity",
+                          "violation", broken_file).output)
+    assert [r["severity"] for r in rows] == ["violation"]
+    everything = json.loads(run("--root", SMALL, "validate", "--format", "json",
+                                broken_file).output)
+    assert sorted(r["severity"] for r in everything) == ["violation", "warning"]
+    turtle = run("--root", SMALL, "validate", "--format", "turtle", "--quiet", broken_file)
+    assert turtle.exit_code == 1
+    report = Graph().parse(data=turtle.output, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    severities = {str(o) for o in report.objects(None, URIRef(sh + "resultSeverity"))}
+    assert severities == {sh + "Violation"}
+    assert (None, URIRef(sh + "conforms"), Literal(False)) in report
+
+
+def test_severity_and_quiet_leave_the_exit_code_alone(tmp_path):
+    """Warnings alone: exit 0 whatever is shown."""
+    text = LVDM.read_text(encoding="utf-8")
+    start = text.index(' , "把视频生成迁移到')
+    path = tmp_path / "2211.13221.ttl"
+    path.write_text(text[:start] + text[text.index('"@zh', start) + 4:], encoding="utf-8")
+    for args in ([], ["--quiet"], ["--severity", "violation"], ["--severity", "warning"]):
+        result = run("--root", SMALL, "validate", *args, path)
+        assert result.exit_code == 0, (args, result.output)
+    assert run("--root", SMALL, "validate", "--quiet", path).output == ""
 
 
 @pytest.mark.parametrize("content,words", [

@@ -327,6 +327,18 @@ def test_oxigraph_syntax_error_is_an_input_error(tmp_path, store):
     with pytest.raises(InputError) as info:
         q.run(store, q.parse_query_file(path))
     assert "SPARQL syntax error" in info.value.message and info.value.file.endswith("broken.rq")
+    assert info.value.line == 2  # the line of the file
+
+
+def test_cli_a_syntax_error_is_one_line_naming_the_files_line(tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("# Broken.\nSELECT ?x WHERE {\n  ?x schema:name }\n", encoding="utf-8")
+    result = _run_cli(str(path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"survey-kg: error: {path}:3: SPARQL syntax error at "
+                                    "column 18: expected one of")
+    assert result.stderr.count("\n") == 1 and "..=" not in result.stderr
+    assert '"true", "|", a digit, a name (fix the query' in result.stderr  # no ranges
 
 
 # ------------------------------------------------------------------ the command
@@ -379,11 +391,15 @@ def test_cli_writes_sparql_json_and_a_table():
     table_text = _run_cli("works_per_year").output
     assert table_text.splitlines()[0].split() == ["year", "works"]
     assert table_text.rstrip().endswith("(5 rows)")
+    lines = [json.loads(line) for line in _run_cli("works_per_year", "--format",
+                                                   "jsonl").stdout.splitlines()]
+    assert lines[0] == {"year": "2021", "works": 1} and len(lines) == 5
 
 
 def test_cli_list_shows_every_query_with_its_title_and_parameters():
-    result = _run_cli("any", "--list")
+    result = _run_cli("--list")  # as the README writes it: no NAME
     assert result.exit_code == 0, result.output
+    assert _run_cli("any", "--list").stdout == result.stdout
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == [query.name for query in q.list_queries()]
     works = next(line for line in lines if line.startswith("works "))

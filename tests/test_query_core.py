@@ -153,6 +153,28 @@ def test_syntax_error_names_the_file(tmp_path, valid_store):
     with pytest.raises(InputError) as info:
         q.run(valid_store, q.parse_query_file(path))
     assert "SPARQL syntax error" in info.value.message and info.value.file.endswith("broken.rq")
+    assert info.value.line == 1 and "..=" not in info.value.message
+
+
+def test_the_projects_prefixes_go_before_the_querys_first_line(tmp_path, valid_store):
+    """Only those the query uses and does not declare, on its first line: its lines keep
+    their numbers; a bound parameter still joins the WHERE group."""
+    path = tmp_path / "undeclared.rq"
+    path.write_text("# Titles of a year.\n# param: ?year year  The year.\n"
+                    "SELECT ?title WHERE {\n    ?w a schema:ScholarlyArticle ; "
+                    "schema:name ?title ; schema:datePublished ?year .\n}\nORDER BY ?title\n",
+                    encoding="utf-8")
+    query = q.parse_query_file(path)
+    text = q.prepare(query, {"year": "2021"})
+    assert text == "PREFIX schema: <https://schema.org/> " + q.bind(query, {"year": "2021"})
+    assert text.count("\n") == q.bind(query, {"year": "2021"}).count("\n")
+    declared = tmp_path / "declared.rq"
+    header, body = path.read_text("utf-8").split("SELECT")
+    declared.write_text(header + "PREFIX schema: <https://schema.org/>\nSELECT" + body,
+                        encoding="utf-8")
+    rows = q.run(valid_store, query, {"year": "2021"}).rows
+    assert len(rows) == 1  # the small survey's one work of 2021
+    assert rows == q.run(valid_store, q.parse_query_file(declared), {"year": "2021"}).rows
 
 
 def test_unknown_query_lists_the_known_ones():

@@ -58,7 +58,7 @@ def invoke(*args):
 
 @pytest.mark.parametrize("args", [["build"], ["build", "--out", "out"], ["readme"],
                                   ["readme", "--check"], ["export"], ["export", "--format", "nt"],
-                                  ["site"]], ids=" ".join)
+                                  ["site"], ["add", "new.md"]], ids=" ".join)
 def test_outside_a_survey_a_command_that_writes_stops_and_writes_nothing(outside, shipped_state,
                                                                          args):
     before = shipped_state()
@@ -94,6 +94,30 @@ def test_outside_a_survey_a_command_that_reads_says_it_reads_the_shipped_survey_
     assert result.stdout or code  # it did its work on that survey
     assert list(outside.iterdir()) == []
     assert shipped_state() == before
+
+
+@pytest.mark.parametrize("args", [["query", "--list"],
+                                  ["query", "{mine}", "--format", "jsonl"],
+                                  ["query", "{mine}", "--endpoint", "http://127.0.0.1:{port}/query",
+                                   "--timeout", "1"]],
+                         ids=["list", "file", "remote"])
+def test_outside_a_survey_each_query_says_once_that_it_reads_the_shipped_survey(outside, tmp_path,
+                                                                                args):
+    """The notice comes once, also where the query reads the survey twice (a remote query
+    that fails reads the survey's queries/ first; --list reads the queries of both)."""
+    mine = tmp_path / "mine.rq"
+    mine.write_text("SELECT (COUNT(*) AS ?works) WHERE { ?w a schema:CreativeWork }\n",
+                    encoding="utf-8")
+    result = invoke(*(arg.format(mine=mine, port=free_port()) for arg in args))
+    assert result.stderr.startswith(NOTICE.format(data=bundled_survey().data))
+    assert result.stderr.count("no survey here") == 1 and result.stderr.count("\n") <= 2
+    if args[-1] == "jsonl":
+        works = len(list(bundled_survey().data.glob("works/*.ttl")))
+        assert (result.exit_code, result.stdout) == (0, f'{{"works": {works}}}\n')
+    elif args[-1] == "--list":
+        assert result.exit_code == 0 and "works_per_year" in result.stdout
+    else:
+        assert result.exit_code == 3 and "connection refused" in result.stderr
 
 
 def test_the_query_of_the_shipped_survey_is_that_of_its_data(outside):

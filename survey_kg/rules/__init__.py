@@ -196,18 +196,32 @@ def _field_label(path) -> str | None:
     return f"{english} ({name})" if english else name
 
 
-def format_text(report: Report) -> str:
+def at_least(report: Report, severity: str = "info") -> Report:
+    """The report's results and findings of `severity` or graver (violation, warning, info)."""
+    level = ORDER[severity]
+    return Report([r for r in report.results if ORDER[r.severity] <= level],
+                  [f for f in report.findings if ORDER[SEVERITIES[f.severity.value]] <= level])
+
+
+def format_text(report: Report, severity: str = "info", quiet: bool = False) -> str:
+    """The results of `severity` or graver, two lines each (what, then the fix and the rule),
+    then a line counting the whole report's; `quiet`: only the violations, no count (nothing
+    at all for data that conforms)."""
+    shown = at_least(report, "violation" if quiet else severity)
     lines = []
-    for r in report.results:
+    for r in shown.results:
         subject = f"work {r.work}" if r.work else r.focus
         where = f"{subject} · {r.field}" if r.field else subject
-        shown = r.value and r.value != r.focus and len(r.value) <= 80
-        lines.append(_visible(f"{r.severity.upper()}: {where}{f' = {r.value}' if shown else ''}: "
+        value = r.value and r.value != r.focus and len(r.value) <= 80
+        lines.append(_visible(f"{r.severity.upper()}: {where}{f' = {r.value}' if value else ''}: "
                               f"{r.message}"))
         lines.append(f"    fix: {r.fix}  [rule {r.rule}]" if r.fix else f"    [rule {r.rule}]")
-    lines.append(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
-                 + ("" if report.results else ": the graph conforms to the shapes"))
-    return "\n".join(lines) + "\n"
+    if not quiet:
+        hidden = len(report.results) - len(shown.results)
+        lines.append(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+                     + ("" if report.results else ": the graph conforms to the shapes")
+                     + (f" ({hidden} not shown: --severity {severity})" if hidden else ""))
+    return "".join(line + "\n" for line in lines)
 
 
 def _visible(text: str) -> str:
@@ -219,8 +233,10 @@ def _visible(text: str) -> str:
                    else c for c in text)
 
 
-def format_json(report: Report) -> str:
-    return json.dumps([asdict(r) for r in report.results], ensure_ascii=False, indent=2) + "\n"
+def format_json(report: Report, severity: str = "info") -> str:
+    """The results of `severity` or graver as a JSON array of objects (the fields of Result)."""
+    results = at_least(report, severity).results
+    return json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
 def report_quads(findings: list[shacl.Finding]) -> list[ox.Quad]:
@@ -246,7 +262,16 @@ def report_quads(findings: list[shacl.Finding]) -> list[ox.Quad]:
     return quads
 
 
-def format_turtle(report: Report) -> str:
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in report_quads(report.findings)]
+def format_turtle(report: Report, severity: str = "info") -> str:
+    """The W3C SHACL validation report of the results of `severity` or graver, in Turtle."""
+    findings = at_least(report, severity).findings
+    labels: dict = {}  # blank nodes named in order of appearance: the same report, the same bytes
+
+    def same(term):
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
+        return term
+    triples = [ox.Triple(same(q.subject), q.predicate, same(q.object))
+               for q in report_quads(findings)]
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
                         prefixes={p: PREFIXES[p] for p in ("sh", "skg", "xsd")}).decode("utf-8")

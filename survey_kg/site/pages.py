@@ -10,10 +10,8 @@ gives each language its rows. A page's path is its IRI's path below the project'
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-WRITER = bool(os.environ.get('SITE_WRITER'))
+from typing import Callable, NamedTuple
 
 import jinja2
 import markupsafe
@@ -26,20 +24,21 @@ from .html import TEMPLATES, RowList, Unescaped, environment, labels, local_path
 from .jsonld import dataset_description, work_description
 
 # The names the templates read -> the query whose rows they are. A query with a ?lang column
-# gives each language its own rows.
+# gives each language its own rows. (`personWorks`, each author's works, is made from two of
+# them: see `site_rows`.)
 QUERIES = {
     "scheme": "site_scheme", "dataset": "site_dataset", "keywords": "site_dataset_keywords",
     "statistics": "dataset_statistics", "categories": "categories", "perYear": "works_per_year",
     "broader": "site_category_broader", "works": "site_works",
     "memberships": "site_work_categories", "authors": "work_authors", "people": "site_people",
-    "personWorks": "site_person_works", "venues": "site_venues", "links": "work_links",
-    "keyPoints": "work_key_points", "fields": "work_fields", "notes": "work_notes",
-    "sources": "work_sources", "identifiers": "site_identifiers", "code": "site_code",
+    "venues": "site_venues", "links": "work_links", "keyPoints": "work_key_points",
+    "fields": "work_fields", "notes": "work_notes", "sources": "work_sources",
+    "identifiers": "site_identifiers", "code": "site_code",
 }
+WORK_PAGE = "work.html.j2"
 
 
-@dataclass(frozen=True)
-class SitePage:
+class SitePage(NamedTuple):
     """A page of the site: its path below a language's root ("" for the home page, else
     ending in "/"), its template, and what the template receives besides the rows."""
     path: str
@@ -48,7 +47,9 @@ class SitePage:
 
 
 def site_rows(store: ox.Store, survey: Survey | None) -> dict[str, dict[str, RowList]]:
-    """The rows of every query of the site, per language: {lang: {name: rows}}."""
+    """The rows of every query of the site, per language: {lang: {name: rows}}. Besides the
+    queries' rows, `personWorks`: the authorships (work_authors' rows) in the order the works
+    are listed, newest first (then by the name printed), which an author's page lists."""
     found = {}
     for name, query in QUERIES.items():
         rows = run(store, find_query(query, survey))
@@ -56,8 +57,11 @@ def site_rows(store: ox.Store, survey: Survey | None) -> dict[str, dict[str, Row
     by_lang = {}
     for lang in languages():
         tag = ox.Literal(lang)
-        by_lang[lang] = {name: RowList(rows.lookup("lang", tag)) if "lang" in names else rows
-                         for name, (names, rows) in found.items()}
+        rows = by_lang[lang] = {name: RowList(rows.lookup("lang", tag)) if "lang" in names
+                                else rows for name, (names, rows) in found.items()}
+        order = {work: i for i, work in enumerate(dict.fromkeys(r.work for r in rows["works"]))}
+        rows["personWorks"] = RowList(sorted(rows["authors"], key=lambda authorship: (
+            order.get(authorship.work, len(order)), authorship.name.value)))
     return by_lang
 
 
@@ -75,7 +79,7 @@ def site_pages(rows: dict[str, RowList]) -> list[SitePage]:
     pages = [SitePage("", "home.html.j2", {})]
     pages += [SitePage(local_path(c) + "/", "category.html.j2", {"category": c})
               for c in distinct("categories", "category")]
-    pages += [SitePage(local_path(w) + "/", "work.html.j2", {"work": w})
+    pages += [SitePage(local_path(w) + "/", WORK_PAGE, {"work": w})
               for w in distinct("works", "work")]
     pages += [SitePage(local_path(p) + "/", "person.html.j2", {"person": p})
               for p in distinct("people", "author")]
@@ -91,77 +95,83 @@ def page_file(lang: str, path: str) -> str:
 
 
 def render_site(store: ox.Store, survey: Survey | None, folder: Path,
-                after_works: Callable[[], object] | None = None) -> int:
+                after_works: Callable[[], object] | None = None) -> tuple[int, int]:
     """Write every page of the site, in every language, into `folder` (which exists and is
     empty): the work pages first, then `after_works()` is called (the search index, which reads
-    only them, can be made meanwhile), then the others. Returns the number of pages."""
+    only them, can be made meanwhile), then the others. Returns the number of pages and their
+    size in bytes."""
     all_rows = site_rows(store, survey)
     langs = languages()
     env = environment()
     templates: dict[str, jinja2.Template] = {}
     frames: dict[tuple, object] = {}
+    item = _template(env, "item.html.j2")
     shared = {lang: {**rows, "lang": lang, "t": labels()[lang], "languages": langs,
-                     "work_item": _work_items(_template(env, "item.html.j2")),
                      "work_description": work_description,
                      "dataset_description": dataset_description}
               for lang, rows in all_rows.items()}
-    pages = {lang: site_pages(rows) for lang, rows in all_rows.items()}
+    # Work pages first (a stable sort keeps each language's order).
+    todo = sorted(((lang, page) for lang in langs for page in site_pages(all_rows[lang])),
+                  key=lambda todo: todo[1].template != WORK_PAGE)
     count = size = 0
-    import concurrent.futures
-    writer = concurrent.futures.ThreadPoolExecutor(1)
-    pending = []
-    for works in (True, False):
-        if not works and after_works is not None:
+    for lang, page in todo:
+        if after_works is not None and page.template != WORK_PAGE:
             after_works()
-        for lang in langs:
-            for page in pages[lang]:
-                if (page.template == "work.html.j2") != works:
-                    continue
-                depth = page.path.count("/") + (lang != langs[0])
-                root = "../" * depth
-                switch = [(other, labels()[other].language,
-                           (root + ("" if other == langs[0] else other + "/") + page.path) or "./")
-                          for other in langs]
-                place = {"root": root,
-                         "lang_root": (root + ("" if lang == langs[0] else lang + "/")) or "./"}
-                if (lang, depth) not in frames:
-                    frames[lang, depth] = _frame(env, {**shared[lang], **place})
-                if page.template not in templates:
-                    templates[page.template] = _template(env, page.template)
-                html = _render(templates[page.template],
-                               {**shared[lang], **page.context, **place, "path": page.path,
-                                "switch": switch, "frame": frames[lang, depth]})
-                data = html.encode("utf-8")
-                target = os.path.join(folder, page_file(lang, page.path))
-                if WRITER:
-                    pending.append(writer.submit(_write, target, data))
-                else:
-                    _write(target, data)
-                count += 1
-                size += len(data)
-    for done in pending:
-        done.result()
+            after_works = None
+        depth = page.path.count("/") + (lang != langs[0])
+        root = "../" * depth
+        if (lang, depth) not in frames:
+            place = {"root": root,
+                     "lang_root": (root + ("" if lang == langs[0] else lang + "/")) or "./"}
+            frame = _frame(env, {**shared[lang], **place})
+            frames[lang, depth] = {**shared[lang], **place, "frame": frame,
+                                   "work_item": _work_items(item, {**shared[lang], **place})}
+        if page.template not in templates:
+            templates[page.template] = _template(env, page.template)
+        switch = [(other, labels()[other].language,
+                   (root + ("" if other == langs[0] else other + "/") + page.path) or "./")
+                  for other in langs]
+        data = _render(templates[page.template],
+                       {**frames[lang, depth], **page.context, "path": page.path,
+                        "switch": switch}).encode("utf-8")
+        _write(os.path.join(folder, page_file(lang, page.path)), data)
+        count += 1
+        size += len(data)
+    if after_works is not None:  # (a site without pages but work pages)
+        after_works()
     return count, size
 
 
 def _write(target: str, data: bytes) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(data)
+    """A new file `target` holding `data`, in a new folder (its page's) unless it is the site's
+    root or a language's."""
+    folder = os.path.dirname(target)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder)
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
-def _work_items(template: jinja2.Template):
+def _work_items(template: jinja2.Template, context: dict):
     """`work_item(work)` for the templates: a work's entry in a list (item.html.j2), the same on
     every list page of a language and depth (a category's, an author's, a venue's), so rendered
-    once for each and reused: most works are on a dozen lists."""
+    once for each (from `context`, that language and depth's) and reused: most works are on a
+    dozen lists."""
     done: dict = {}
 
-    @jinja2.pass_context
-    def work_item(context, work) -> markupsafe.Markup:
-        key = (context["lang_root"], work)
-        if key not in done:
-            done[key] = markupsafe.Markup(_render(template, {**context.get_all(), "work": work}))
-        return done[key]
+    def work_item(work) -> markupsafe.Markup:
+        if work not in done:
+            done[work] = markupsafe.Markup(_render(template, {**context, "work": work}))
+        return done[work]
     return work_item
 
 
