@@ -13,8 +13,8 @@ DATA), so connection errors, timeouts and 5xx answers are retried a bounded numb
 
 from __future__ import annotations
 
-import ast
 import base64
+import hashlib
 import http.client
 import json
 import netrc
@@ -29,9 +29,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
-                                            QueryBadFormed, SPARQLWrapperException, Unauthorized,
-                                            URITooLong)
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from . import __version__
 from .errors import EndpointError, InputError
@@ -50,16 +48,13 @@ ENV_USER = "SURVEY_KG_ENDPOINT_USER"
 ENV_PASSWORD = "SURVEY_KG_ENDPOINT_PASSWORD"
 ENV_TOKEN = "SURVEY_KG_ENDPOINT_TOKEN"
 
-# SPARQLWrapper turns these HTTP answers into its own exceptions, keeping only the body.
-_WRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404,
-                   URITooLong: 414, EndPointInternalError: 500}
-
 
 # ------------------------------------------------------------------------------- credentials
 
 @dataclass(frozen=True)
 class Credentials:
-    """HTTP basic (user and password) or a bearer token. The secrets never show in a repr."""
+    """HTTP basic (user and password; also the answer to a digest challenge, as Virtuoso's
+    /sparql-auth sends) or a bearer token. The secrets never show in a repr."""
 
     user: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -197,16 +192,19 @@ def _wrapper(url: str, timeout: float, auth: Credentials | None,
     wrapper.timeout = _check_timeout(timeout)
     if header := auth.header():
         wrapper.addCustomHttpHeader("Authorization", header)
+    if auth.user is not None and auth.password is not None:
+        wrapper.setCredentials(auth.user, auth.password)  # kept for a digest challenge (_fetch)
     return wrapper
 
 
 def _fetch(wrapper: SPARQLWrapper) -> tuple[bytes, str]:
-    result = wrapper.query()
-    try:
-        body = result.response.read()
-    finally:
-        result.response.close()
-    return body, result.info().get("content-type", "")
+    """Send the wrapper's request through `_opener`, which answers a digest challenge with the
+    wrapper's credentials (SPARQLWrapper's own DIGEST mode installs a process-wide opener and
+    knows no SHA-256)."""
+    request = wrapper._createRequest()
+    opener = _opener(request.full_url, wrapper.user, wrapper.passwd)
+    with opener.open(request, timeout=wrapper.timeout) as response:
+        return response.read(), response.headers.get("content-type", "")
 
 
 def _rows(url: str, body: bytes, content_type: str) -> Rows:
@@ -303,7 +301,7 @@ def _put(store_url: str, graph_iri: str, body: bytes, timeout: float,
         request.add_unredirected_header("Authorization", header)
 
     def send() -> None:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener(target, auth.user, auth.password).open(request, timeout=timeout) as response:
             response.read()
 
     _attempt(store_url, timeout, send)
@@ -320,6 +318,52 @@ def _update(query_url: str, update_url: str, iri_term: str, triples: str, timeou
     wrapper.setRequestMethod(POSTDIRECTLY)  # the body is the update, not a url-encoded form
     wrapper.setQuery(text)
     _attempt(update_url, timeout, lambda: _fetch(wrapper))
+
+
+# --------------------------------------------------------------------------- digest access
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Answers `WWW-Authenticate: Digest` (RFC 7616, qop=auth, as Virtuoso's /sparql-auth asks)
+    with the user and password: MD5 or SHA-256, text hashed as UTF-8. A challenge it cannot
+    answer leaves the 401 as it is."""
+
+    HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+    probed = False
+
+    def get_algorithm_impls(self, algorithm):
+        digest = self.HASHES.get(algorithm.upper())
+        if digest is None:
+            raise ValueError(f"unsupported digest algorithm {algorithm!r}")
+
+        def H(text: str) -> str:
+            return digest(text.encode("utf-8")).hexdigest()
+
+        return H, lambda secret, data: H(f"{secret}:{data}")
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        challenges = headers.get_all("WWW-Authenticate") or []
+        if not any(c.strip().lower().startswith("digest") for c in challenges):
+            # A server that refuses the preemptive basic header without a challenge (Virtuoso)
+            # gets the request once more without it, and then challenges.
+            if not (req.get_header("Authorization") or "").startswith("Basic ") or self.probed:
+                return None
+            self.probed = True
+            fp.close()
+            req.remove_header("Authorization")
+            return self.parent.open(req, timeout=req.timeout)
+        try:
+            return super().http_error_401(req, fp, code, msg, headers)
+        except ValueError:  # an algorithm or qop it does not know: the 401 stands
+            return None
+
+
+def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+    """An opener that answers a digest challenge from `url` when there is a user and password."""
+    if user is None or password is None:
+        return urllib.request.build_opener()
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, user, password)
+    return urllib.request.build_opener(_DigestAuth(manager))
 
 
 # ----------------------------------------------------------------------------------- faults
@@ -346,9 +390,8 @@ def _pause(seconds: float) -> None:
 
 def _explain(exc: Exception, timeout: float) -> tuple[str, bool, str | None]:
     """(cause, whether to retry, hint) for a failed request."""
-    if isinstance(exc, SPARQLWrapperException):
-        status = next((code for kind, code in _WRAPPER_STATUS.items() if isinstance(exc, kind)), 0)
-        return _http_failure(status, "", _wrapper_body(exc))
+    if isinstance(exc, SPARQLWrapperException):  # (the request could not be made)
+        return str(exc).splitlines()[0], False, None
     if isinstance(exc, urllib.error.HTTPError):
         try:
             body = exc.read()
@@ -383,12 +426,3 @@ def _http_failure(status: int, reason: str, body: bytes) -> tuple[str, bool, str
              405: "this URL does not accept the request; check the endpoint URL"}
     return cause, status >= 500, hints.get(status)
 
-
-def _wrapper_body(exc: SPARQLWrapperException) -> bytes:
-    """The server's answer, which SPARQLWrapper keeps only inside its message as a bytes repr."""
-    _, sep, rest = str(exc).partition("Response:\n")
-    try:
-        body = ast.literal_eval(rest) if sep else b""
-    except (ValueError, SyntaxError):
-        return b""
-    return body if isinstance(body, bytes) else b""

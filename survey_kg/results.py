@@ -147,6 +147,9 @@ FORMATS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json,
            "jsonl": to_jsonl}
 
 
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def rows_from_json(doc: dict) -> Rows:
     """Rows from W3C SPARQL results JSON (what a remote endpoint answers)."""
     def term(b: dict):
@@ -157,8 +160,10 @@ def rows_from_json(doc: dict) -> Rows:
             return ox.BlankNode(b["value"])
         if "xml:lang" in b:
             return ox.Literal(b["value"], language=b["xml:lang"])
-        datatype = b.get("datatype")
-        return ox.Literal(b["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+        datatype, value = b.get("datatype"), b["value"]
+        if datatype == BOOLEAN and value in ("1", "0"):  # Virtuoso writes 1/0: the canonical form
+            value = "true" if value == "1" else "false"
+        return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
     names = list(doc["head"]["vars"])
     make = row_type(names)
     bindings = doc["results"]["bindings"]
