@@ -18,8 +18,14 @@ Stages:
   validate   `survey-kg validate`
   export     `survey-kg export`
   readme     `survey-kg readme` (the pages are up to date after a build: nothing is written)
+  site       `survey-kg site`: validate, then write the website and put it in place of the
+             last one (dist/site/), search index included
   publish    `survey-kg publish` to a local Oxigraph server (the `oxigraph` binary)
   put        the same N-Triples sent to that server by one plain HTTP PUT: publish's baseline
+  virtuoso-load   dist/survey.nt into a local OpenLink Virtuoso (Debian's virtuoso-opensource)
+             by its bulk loader: ld_dir, rdf_loader_run, checkpoint (through isql-vt)
+  virtuoso-query  the README's queries on that Virtuoso, every row read (one process)
+  oxigraph-query  the same queries on the Oxigraph server, after one untimed PUT of the dump
 
 Writes --json ({"SIZE": {"STAGE": {"wall_s": median, "rss_mb": median, "status": "ok",
 "runs": [...]}}}; a build's runs keep the seconds of its stages) and prints a markdown table
@@ -41,13 +47,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-STAGES = ("build", "floor", "import", "validate", "export", "readme", "publish", "put")
+STAGES = ("build", "floor", "import", "validate", "export", "readme", "site", "publish", "put",
+          "virtuoso-load", "virtuoso-query", "oxigraph-query")
 FLOOR = """
 import sys, pathlib, pyoxigraph as ox
 root, queries = pathlib.Path(sys.argv[1]), sys.argv[2:]
@@ -183,7 +191,7 @@ def command_for(stage: str, root: Path, queries: list[str], server: str | None
     if stage == "import":
         return survey_kg(*where, "import", str(root / "survey"), "--split",
                          str(root / "imported"))
-    if stage in ("validate", "export", "readme"):
+    if stage in ("validate", "export", "readme", "site"):
         return survey_kg(*where, stage)
     if server is None:
         return None
@@ -196,24 +204,153 @@ def command_for(stage: str, root: Path, queries: list[str], server: str | None
             server + "/store?graph=https%3A%2F%2Fexample.org%2Fput", str(nt)]
 
 
+# ------------------------------------------------------------------ Virtuoso (and its peer)
+
+VIRTUOSO_STAGES = ("virtuoso-load", "virtuoso-query", "oxigraph-query")
+BENCH_GRAPH = "https://example.org/bench"
+# The queries the README shows (section "Querying the survey"), with its parameters.
+README_QUERIES = [("works_per_year", {}),
+                  ("works", {"lang": "zh", "category": "category:world-models"}),
+                  ("work_authors", {"work": "paper:2303.03378"})]
+REMOTE_QUERIES = """
+import json, sys
+from survey_kg import queries as q, remote
+url, graph, spec = sys.argv[1], sys.argv[2] or None, json.loads(sys.argv[3])
+for name, params in spec:
+    remote.select(url, q.bind(q.find_query(name), params), timeout=600, graph=graph)
+"""
+
+
+class Virtuoso:
+    """A local Virtuoso (virtuoso-t, isql-vt) with its database in a temporary folder."""
+
+    def __init__(self):
+        self.binary, self.isql_binary = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+        self.folder = self.process = None
+        self.loaded: Path | None = None
+
+    def start(self) -> str:
+        sys.path.insert(0, str(REPO))
+        from tests.virtuoso_server import INI  # the tests' minimal virtuoso.ini
+
+        ports = []
+        for _ in range(2):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                ports.append(s.getsockname()[1])
+        self.sql_port, http_port = ports
+        self.folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
+        (self.folder / "db").mkdir()
+        (self.folder / "load").mkdir()
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(INI.format(db=self.folder / "db", load=self.folder / "load",
+                                  sql_port=self.sql_port, http_port=http_port))
+        self.process = subprocess.Popen([self.binary, "+foreground", "+configfile", str(ini)],
+                                        cwd=self.folder, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{http_port}/sparql"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=2).read()
+                return self.url
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the Virtuoso server did not start")
+
+    def isql_command(self, script: str) -> list[str]:
+        return [self.isql_binary, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={script}"]
+
+    def prepare_load(self, nt: Path) -> list[str]:
+        """Empty the graph and the loader's list (untimed); the timed bulk-load command."""
+        subprocess.run(self.isql_command(f"SPARQL CLEAR GRAPH <{BENCH_GRAPH}>; "
+                                         "DELETE FROM DB.DBA.load_list; checkpoint;"),
+                       check=True, capture_output=True)
+        shutil.copyfile(nt, self.folder / "load" / "survey.nt")
+        self.loaded = nt
+        return self.isql_command(f"ld_dir('{self.folder / 'load'}', 'survey.nt', "
+                                 f"'{BENCH_GRAPH}'); rdf_loader_run(); checkpoint;")
+
+    def count(self) -> int:
+        """How many triples the bench graph holds."""
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BENCH_GRAPH}> {{ ?s ?p ?o }} }}"
+        request = urllib.request.Request(self.url + "?" + urllib.parse.urlencode(
+            {"query": query}), headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=600) as answer:
+            return int(answer.read().decode().split()[-1].strip('"'))
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, oxigraph: str | None,
+                   timeout: float) -> dict | None:
+    """One timed run of a Virtuoso stage (or of the Oxigraph queries beside it); None when the
+    server it needs is not there."""
+    nt = root / "dist" / "survey.nt"
+    spec = json.dumps(README_QUERIES)
+    if stage == "oxigraph-query":
+        if oxigraph is None:
+            return None
+        target = f"{oxigraph}/store?graph={urllib.parse.quote(BENCH_GRAPH, safe='')}"
+        urllib.request.urlopen(urllib.request.Request(
+            target, data=nt.read_bytes(), method="PUT",
+            headers={"Content-Type": "application/n-triples"}), timeout=timeout).read()
+        return timed([sys.executable, "-c", REMOTE_QUERIES, oxigraph + "/query", BENCH_GRAPH,
+                      spec], root, timeout)
+    if virtuoso is None:
+        return None
+    if stage == "virtuoso-load":
+        found = timed(virtuoso.prepare_load(nt), root, timeout)
+        count = virtuoso.count()
+        expected = sum(1 for line in nt.open("rb") if line.strip())
+        if found["status"] == "ok" and count != expected:
+            found = {"status": f"loaded {count} of {expected} triples", "wall_s": None,
+                     "rss_mb": None}
+        return found
+    if virtuoso.loaded != nt:  # the queries need the dump loaded
+        subprocess.run(virtuoso.prepare_load(nt), check=True, capture_output=True)
+    return timed([sys.executable, "-c", REMOTE_QUERIES, virtuoso.url, BENCH_GRAPH, spec], root,
+                 timeout)
+
+
 def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
         timeout: float, source: Path = REPO, progress=print) -> dict:
     results: dict = {}
-    server = Oxigraph() if {"publish", "put"} & set(stages) else None
+    server = Oxigraph() if {"publish", "put", "oxigraph-query"} & set(stages) else None
     url = None
     if server is not None and server.binary:
         url = server.start()
+    virtuoso = None
+    if {"virtuoso-load", "virtuoso-query"} & set(stages):
+        candidate = Virtuoso()
+        if candidate.binary and candidate.isql_binary:
+            candidate.start()
+            virtuoso = candidate
     try:
         for size in sizes:
             root = survey_for(size, out, seed, source)
             queries = floor_queries(root, out) if "floor" in stages else []
-            if {"import", "put"} & set(stages) and not (root / "dist" / "survey.nt").exists():
+            if ({"import", "put"} | set(VIRTUOSO_STAGES)) & set(stages) and \
+                    not (root / "dist" / "survey.nt").exists():
                 # what these stages read: the pages and the dump of a build
                 subprocess.run(survey_kg("--root", str(root), "build"), check=True,
                                capture_output=True)
             runs: dict = {stage: [] for stage in stages}
             for number in range(repeat):
                 for stage in stages:
+                    if stage in VIRTUOSO_STAGES:
+                        found = virtuoso_stage(stage, root, virtuoso, url, timeout)
+                        if found is not None:
+                            runs[stage].append(found)
+                            progress(f"{size} {stage} #{number + 1}: {found}")
+                        continue
                     command = command_for(stage, root, queries, url)
                     if command is None:
                         continue
@@ -222,11 +359,15 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
             results[size] = {stage: _summary(found) for stage, found in runs.items() if found}
             for stage in stages:
                 if not runs[stage]:
+                    missing = "Virtuoso (virtuoso-t, isql-vt)" if stage.startswith("virtuoso") \
+                        else "Oxigraph server binary"
                     results[size][stage] = {"wall_s": None, "rss_mb": None, "runs": [],
-                                            "status": "skipped: no Oxigraph server binary"}
+                                            "status": f"skipped: no {missing}"}
     finally:
         if server is not None and server.binary:
             server.stop()
+        if virtuoso is not None:
+            virtuoso.stop()
     return results
 
 

@@ -19,7 +19,7 @@ from survey_kg.render.pages import sections
 from .conftest import ROOT, SMALL
 
 BENCH = ROOT / "benchmarks" / "bench.py"
-STAGES = ["build", "floor", "import"]
+STAGES = ["build", "floor", "import", "site"]
 SIZES = ["real", "20"]
 
 
@@ -57,7 +57,7 @@ def test_each_stage_is_measured_with_positive_numbers(measured):
             assert run["status"] == "ok" and run["wall_s"] == summary["wall_s"]
             assert run["rss_mb"] == summary["rss_mb"]
         build = results[size]["build"]["runs"][0]["stages"]  # from its progress lines
-        assert list(build) == ["load", "validate", "pages", "dump"]
+        assert list(build) == ["load", "validate", "pages", "dump", "site"]
         assert all(seconds >= 0 for seconds in build.values())
 
 

@@ -137,13 +137,13 @@ class Page(HTMLParser):
 
 
 def pages_of(site: Path) -> dict[str, Path]:
-    """Every HTML page of a site, by its URL path ("", "paper/2209.14988/", "zh/...")."""
+    """Every HTML page of a site, by its URL path ("", "paper/2209.14988.html", "zh/...")."""
     found = {}
-    for path in sorted(site.rglob("index.html")):
-        if "pagefind" in path.relative_to(site).parts:
+    for path in sorted(site.rglob("*.html")):
+        local = path.relative_to(site).as_posix()
+        if local.startswith(("pagefind/", "static/")):
             continue
-        folder = path.parent.relative_to(site).as_posix()
-        found["" if folder == "." else folder + "/"] = path
+        found[local.removesuffix("index.html") if path.name == "index.html" else local] = path
     return found
 
 
@@ -184,19 +184,20 @@ def hostile_survey(small_survey) -> Survey:
 # ------------------------------------------------------------------------------ the pages
 
 def test_a_page_per_thing_in_both_languages(small_site, small_store):
-    """Home, each category, work (papers at paper/<arXiv ID>/, products at work/<slug>/),
-    author (person/<slug>/, organization/<slug>/) and venue, the venue list: in English at
-    the root and in Chinese under zh/, with the same paths."""
+    """Home, each category, work (papers at paper/<arXiv ID>.html, products at
+    work/<slug>.html), author (person/<slug>.html, organization/<slug>.html) and venue, the
+    venue list: in English at the root and in Chinese under zh/, with the same paths."""
     found = pages_of(small_site)
-    expected = {"", "venue/"}
+    expected = {"", "venues.html"}
     for query in ("SELECT ?x WHERE { ?x a <http://www.w3.org/2004/02/skos/core#Concept> }",
                   f"SELECT ?x WHERE {{ ?x a <{SCHEMA}CreativeWork> }}",
                   f"SELECT DISTINCT ?x WHERE {{ ?w <{SCHEMA}author> ?x }}",
                   "SELECT DISTINCT ?x WHERE { ?w <https://w3id.org/survey-kg/ontology#venue> ?x }"):
-        expected |= {row[0].value[len(BASE):] + "/" for row in rows(small_store, query)}
+        expected |= {row[0].value[len(BASE):] + ".html"
+                     for row in rows(small_store, query)}
     assert {p for p in found if not p.startswith("zh/")} == expected
     assert {p[3:] for p in found if p.startswith("zh/")} == expected
-    assert "paper/2303.03378/" in expected and "work/openai-sora/" in expected
+    assert "paper/2303.03378.html" in expected and "work/openai-sora.html" in expected
     assert any(p.startswith("person/") for p in expected)
     assert any(p.startswith("organization/") for p in expected)
 
@@ -227,13 +228,13 @@ def test_a_work_page_shows_its_entry(small_site, small_store):
     """Every field the README shows: title, authors in order (linked), arXiv ID, one-liner,
     venue and date, links by kind, core innovation, abstract, key points; and its BibTeX, the
     lines it was read from, its curation notes."""
-    page = read(small_site / "paper/2303.03378/index.html")
+    page = read(small_site / "paper/2303.03378.html")
     text = page.all_text()
     assert "PaLM-E: An Embodied Multimodal Language Model" in text
     authors = [a["href"] for tag, a in page.elements
-               if tag == "a" and a.get("href", "").startswith("../../person/")]
-    assert authors[:3] == ["../../person/danny-driess/", "../../person/fei-xia/",
-                           "../../person/mehdi-s-m-sajjadi/"]
+               if tag == "a" and a.get("href", "").startswith("../person/")]
+    assert authors[:3] == ["../person/danny-driess.html", "../person/fei-xia.html",
+                           "../person/mehdi-s-m-sajjadi.html"]
     assert len(authors) == 22
     for field in ("arXiv ID 2303.03378", "DOI 10.48550/arXiv.2303.03378", "ICLR · 2024",
                   "Core innovation", "Abstract", "Key points", "BibTeX", "Read from"):
@@ -243,14 +244,14 @@ def test_a_work_page_shows_its_entry(small_site, small_store):
     assert "booktitle = {International Conference on Learning Representations}" in text
     links = {a["href"]: a for tag, a in page.elements if tag == "a"}
     assert "https://palm-e.github.io/" in links and "https://arxiv.org/pdf/2303.03378.pdf" in links
-    zh = read(small_site / "zh/paper/2303.03378/index.html").all_text()
+    zh = read(small_site / "zh/paper/2303.03378.html").all_text()
     assert "将真实世界传感输入嵌入 PaLM 大模型" in zh and "要点" in zh
-    notes = read(small_site / "paper/2202.07925/index.html").all_text()
+    notes = read(small_site / "paper/2202.07925.html").all_text()
     assert "Curation notes" in notes
 
 
 def test_a_product_has_a_page_with_its_typed_links(small_site):
-    page = read(small_site / "work/openai-sora/index.html")
+    page = read(small_site / "work/openai-sora.html")
     text = page.all_text()
     assert "OpenAI Sora" in text and "Model or product" in text
     labels = {a["href"]: None for tag, a in page.elements if tag == "a"}
@@ -260,19 +261,19 @@ def test_a_product_has_a_page_with_its_typed_links(small_site):
 
 
 def test_person_category_and_venue_pages_list_their_works_newest_first(small_site):
-    person = read(small_site / "person/danny-driess/index.html")
-    assert "../../paper/2303.03378/" in person.links()
-    category = small_site / "category/world-models/index.html"
-    works = [href for href in read(category).links() if re.match(r"\.\./\.\./(paper|work)/", href)]
+    person = read(small_site / "person/danny-driess.html")
+    assert "../paper/2303.03378.html" in person.links()
+    category = small_site / "category/world-models.html"
+    works = [href for href in read(category).links() if re.match(r"\.\./(paper|work)/", href)]
     assert works, "the category lists its works"
     years = []
     for href in dict.fromkeys(works):
-        ld = read((category.parent / href / "index.html").resolve()).jsonld()[0]["@graph"][0]
+        ld = read((category.parent / href).resolve()).jsonld()[0]["@graph"][0]
         years.append(ld.get("datePublished", "")[:4])
     assert years == sorted(years, reverse=True)
-    venue = read(small_site / "venue/iclr/index.html")
-    assert "../../paper/2303.03378/" in venue.links()
-    assert "../venue/iclr/" in read(small_site / "venue/index.html").links()
+    venue = read(small_site / "venue/iclr.html")
+    assert "../paper/2303.03378.html" in venue.links()
+    assert "./venue/iclr.html" in read(small_site / "venues.html").links()
 
 
 def test_the_home_page(small_site, small_store):
@@ -285,7 +286,7 @@ def test_the_home_page(small_site, small_store):
     assert "Works per year" in text and "Works per category" in text
     linked = {urljoin("http://site.example/", link) for link in page.links()}
     for category in rows(small_store, "SELECT ?c WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }"):
-        assert "http://site.example/" + category[0].value[len(BASE):] + "/" in linked
+        assert "http://site.example/" + category[0].value[len(BASE):] + ".html" in linked
     dataset = [d for d in page.jsonld() if d.get("@type") == "Dataset"]
     assert len(dataset) == 1
     (title,) = rows(small_store, """SELECT ?t WHERE { ?d a <http://rdfs.org/ns/void#Dataset> ;
@@ -331,7 +332,7 @@ def test_every_work_pages_jsonld_matches_the_graph(small_site, small_store):
         if not item.startswith(("paper/", "work/")):
             continue
         lang = "zh" if path.startswith("zh/") else "en"
-        work = BASE + item.rstrip("/")
+        work = BASE + item.removesuffix(".html")
         (ld,) = read(file).jsonld()
         assert ld["@context"] == "https://schema.org"
         node, *others = ld["@graph"]
@@ -364,9 +365,9 @@ def test_the_jsonld_as_rdf_states_only_what_the_graph_holds(small_site, small_st
                     name: {"@id": SCHEMA + name, "@type": "@id"}
                     for name in ("url", "sameAs", "codeRepository", "license", "isBasedOn")}}}}
     del pyld
-    for file in (small_site / "paper/2303.03378/index.html",
-                 small_site / "zh/paper/2011.13084/index.html",
-                 small_site / "work/openai-sora/index.html"):
+    for file in (small_site / "paper/2303.03378.html",
+                 small_site / "zh/paper/2011.13084.html",
+                 small_site / "work/openai-sora.html"):
         (ld,) = read(file).jsonld()
         quads = jsonld.to_rdf(ld, {"format": "application/n-quads", "documentLoader": loader})
         triples = list(ox.parse(quads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
@@ -445,12 +446,12 @@ def test_a_hostile_entry_renders_as_text_on_every_page_it_appears_on(hostile_sur
         if "alert(" in text or "2401.99999" in raw:
             reached.append(path)
     for lang in ("", "zh/"):
-        for where in ("paper/2401.99999/", "person/mallory/", "person/ben-poole/",
-                      "category/evil/", "category/world-models/", "venue/iclr/", ""):
+        for where in ("paper/2401.99999.html", "person/mallory.html", "person/ben-poole.html",
+                      "category/evil.html", "category/world-models.html", "venue/iclr.html", ""):
             assert lang + where in reached, lang + where
     assert _internal_links_resolve(site) > 1000
-    assert "Ben Poole" in read(site / "person/ben-poole/index.html").all_text()  # no schema:name
-    work = read(site / "paper/2401.99999/index.html")
+    assert "Ben Poole" in read(site / "person/ben-poole.html").all_text()  # no schema:name
+    work = read(site / "paper/2401.99999.html")
     text = work.all_text()
     for shown in (HOSTILE_TITLE, HOSTILE_NAME, "<img src=x onerror=alert(3)>",
                   "</p></article><script>alert('core')</script>", "</li></ul><script>alert('point')</script>",
@@ -466,7 +467,7 @@ def test_a_hostile_entry_renders_as_text_on_every_page_it_appears_on(hostile_sur
     assert "url" not in node and "sameAs" not in node and len(ld["@graph"]) == 1
     assert any(i["value"] == "10.1/</script><script>alert(13)</script>" for i in node["identifier"])
     assert "title = {{Evil \"title\" <script>alert('title')</script> \\& </h1>" in text
-    intro = read(site / "category/evil/index.html")
+    intro = read(site / "category/evil.html")
     assert HOSTILE_CATEGORY in intro.all_text()
     assert "Intro <script>alert('intro')</script> <img src=x onerror=alert(1)>" in intro.all_text()
     assert "https://ok.example/" in intro.links()
@@ -592,13 +593,27 @@ def test_a_killed_writers_staged_site_is_removed(small_store, tmp_path):
     assert not dead.exists() and live.exists()
 
 
+def test_a_writer_killed_between_its_renames_gets_its_old_site_back(small_store, tmp_path):
+    """Killed after renaming the old site aside and before renaming the new one in: the next
+    writer puts the old site back before it writes (and a site it then discards leaves it)."""
+    from survey_kg.site import GENERATOR, stage_site
+
+    aside = tmp_path / ".site.4999999.abc.old"
+    aside.mkdir()
+    (aside / "index.html").write_bytes(b"<html><head>" + GENERATOR + b"</head>old</html>")
+    staged = stage_site(small_store, Survey(SMALL), tmp_path / "site")
+    staged.discard()
+    assert not aside.exists()
+    assert b"old" in (tmp_path / "site" / "index.html").read_bytes()
+
+
 # ------------------------------------------------------------------------------ the command
 
 def test_the_site_command(small_survey):
     result = CliRunner().invoke(main, ["--root", str(small_survey.root), "site"])
     assert result.exit_code == 0, result.output
     site = small_survey.root / "dist" / "site"
-    assert (site / "paper/2303.03378/index.html").is_file()
+    assert (site / "paper/2303.03378.html").is_file()
     assert "330 pages" in result.output
     out = small_survey.root / "elsewhere"
     result = CliRunner().invoke(main, ["--root", str(small_survey.root), "site", "--out", str(out)])

@@ -35,10 +35,11 @@ AXE = FIXTURES / "site" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")
-WORK = "paper/2303.03378/"
+WORK = "paper/2303.03378.html"
 TITLE = "PaLM-E: An Embodied Multimodal Language Model"
-PAGES = ["", WORK, "work/openai-sora/", "person/danny-driess/", "organization/openai-research-team/",
-         "category/world-models/", "venue/iclr/", "venue/"]
+PAGES = ["", WORK, "work/openai-sora.html", "person/danny-driess.html",
+         "organization/openai-research-team.html", "category/world-models.html", "venue/iclr.html",
+         "venues.html"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -103,7 +104,7 @@ def test_typing_a_title_lists_it_and_the_result_opens_its_page(browser, site_url
 def test_an_author_and_a_chinese_word_are_found(browser, site_url):
     """Authors are indexed; on a Chinese page its Chinese one-liners are, word by word (the
     extended Pagefind segments Chinese)."""
-    browser.get(site_url + "category/world-models/")
+    browser.get(site_url + "category/world-models.html")
     assert TITLE in [a.text for a in _search(browser, "Danny Driess")]
     browser.get(site_url + "zh/")
     results = _search(browser, "具身智能")  # a word inside PaLM-E's Chinese one-liner

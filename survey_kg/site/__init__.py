@@ -143,11 +143,16 @@ def _check_replaceable(folder: Path) -> None:
 
 
 def _remove_stale(folder: Path) -> None:
-    """Remove `.NAME.PID.*.tmp` / `.old` folders left by a writer of `folder` that was killed."""
-    for path in folder.parent.glob(glob.escape(f".{folder.name}.") + "*.*"):
+    """Remove `.NAME.PID.*.tmp` / `.old` folders left by a writer of `folder` that was killed.
+    A writer killed between its two renames left the old site aside and none in place: it is
+    put back first."""
+    for path in sorted(folder.parent.glob(glob.escape(f".{folder.name}.") + "*.*")):
         pid = path.name[len(folder.name) + 2:].split(".", 1)[0]
         if path.suffix in (".tmp", ".old") and pid.isdigit() and not _process_exists(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.suffix == ".old" and not folder.exists():
+                os.rename(path, folder)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _umask() -> int:

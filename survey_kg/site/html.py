@@ -29,7 +29,7 @@ from ..render.markdown import term_text as text
 TEMPLATES = "site"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The things with a page, by the first segment of their IRI below BASE (the page is at the same
-# path in the site: https://w3id.org/survey-kg/paper/2209.14988 -> paper/2209.14988/).
+# path in the site: https://w3id.org/survey-kg/paper/2209.14988 -> paper/2209.14988.html).
 KINDS = ("paper", "work", "person", "organization", "venue", "category")
 LOCAL = re.compile(r"(?:%s)(?:/[A-Za-z0-9][A-Za-z0-9._~-]*)+" % "|".join(KINDS))
 
@@ -49,7 +49,7 @@ def local_path(iri) -> str:
 @jinja2.pass_context
 def _page(context, iri) -> str:
     """The relative link to the site's page of `iri`, in the page's language."""
-    return context["lang_root"] + local_path(iri) + "/"
+    return context["lang_root"] + local_path(iri) + ".html"
 
 
 def _url(value) -> str | None:
@@ -178,7 +178,9 @@ def environment() -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters.update(
         text=lambda value: None if value is None else text(value), plain=plain, url=_url,
-        page=_page, lang_attr=_lang_attr, only_in=_only_in, commonmark=_commonmark, bib=_bib, bib_text=_bib_text, bib_raw=_bib_raw, date=_date, int=_int, works_label=_works_label, where=_where, group_by=_group_by,
+        page=_page, lang_attr=_lang_attr, only_in=_only_in, commonmark=_commonmark, bib=_bib,
+        bib_text=_bib_text, bib_raw=_bib_raw, date=_date, int=_int, works_label=_works_label,
+        where=_where, group_by=_group_by,
         key=lambda value: Key(text(value)),
         local_name=lambda value: Key(re.sub(r"^.*[#/]", "", text(value))),
         fill=lambda template, **values: template.format(**values))

@@ -24,11 +24,6 @@ def _url(value) -> str | None:
     return None if value is None else safe_url(value)
 
 
-def _kind(row, key: str) -> str:
-    value = row.get(key)
-    return "" if value is None else term_text(value)
-
-
 @jinja2.pass_context
 def work_description(context, work) -> dict:
     """The work's JSON-LD: a ScholarlyArticle (or SoftwareApplication) and the
@@ -37,38 +32,37 @@ def work_description(context, work) -> dict:
     people = context["people"]
     authors = []
     for authorship in context["authors"].lookup("work", work):
-        person = people.lookup("author", authorship.get("author"))
-        kind = _kind(person[0], "kind") if person else "person"
-        name = person[0].get("name") if person else None  # else the name printed on the work
-        authors.append({"@id": term_text(authorship.get("author")),
+        person = people.lookup("author", authorship.author)
+        kind = _text(person[0].kind) if person else "person"
+        name = person[0].name if person else None  # else the name printed on the work
+        authors.append({"@id": authorship.author.value,
                         "@type": "Organization" if kind == "organization" else "Person",
-                        "name": term_text(authorship.get("name") if name is None else name)})
-    node = {"@id": term_text(work),
-            "@type": "SoftwareApplication" if _kind(row, "kind") == "product" else "ScholarlyArticle",
-            "name": _text(row.get("title")), "author": authors}
-    optional = {"datePublished": _text(row.get("date")),
-                "description": _text(row.get("oneLiner"))}
+                        "name": term_text(authorship.name if name is None else name)})
+    node = {"@id": work.value,
+            "@type": "SoftwareApplication" if _text(row.kind) == "product" else "ScholarlyArticle",
+            "name": _text(row.title), "author": authors}
+    optional = {"datePublished": _text(row.date), "description": _text(row.oneLiner)}
     identifiers, same_as = [], []
     for found in context["identifiers"].lookup("work", work):
-        if found.get("identifier") is not None:
-            identifiers.append({"@id": term_text(found.get("identifier")), "@type": "PropertyValue",
-                                "propertyID": _text(found.get("propertyID")),
-                                "value": _text(found.get("value"))})
-        elif _url(found.get("sameAs")):
-            same_as.append(_url(found.get("sameAs")))
-    papers = [_url(link.get("url")) for link in context["links"].lookup("work", work)
-              if _kind(link, "kind") == "paper" and _url(link.get("url"))]
-    about = [{"@id": term_text(member.get("category"))}
+        if found.identifier is not None:
+            identifiers.append({"@id": term_text(found.identifier), "@type": "PropertyValue",
+                                "propertyID": _text(found.propertyID),
+                                "value": _text(found.value)})
+        elif (url := _url(found.sameAs)) is not None:
+            same_as.append(url)
+    papers = [url for link in context["links"].lookup("work", work)
+              if _text(link.kind) == "paper" and (url := _url(link.url)) is not None]
+    about = [{"@id": member.category.value}
              for member in context["memberships"].lookup("work", work)]
     optional.update(identifier=identifiers, sameAs=same_as, url=papers[0] if papers else None,
                     about=about)
     node.update((key, value) for key, value in optional.items() if value)
     graph = [node]
     for code in context["code"].lookup("work", work):
-        repository = _url(code.get("repository"))
+        repository = _url(code.repository)
         if repository:
-            graph.append({"@id": term_text(code.get("code")), "@type": "SoftwareSourceCode",
-                          "codeRepository": repository, "isBasedOn": {"@id": term_text(work)}})
+            graph.append({"@id": code.code.value, "@type": "SoftwareSourceCode",
+                          "codeRepository": repository, "isBasedOn": {"@id": work.value}})
     return {"@context": CONTEXT, "@graph": graph}
 
 

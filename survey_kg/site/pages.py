@@ -3,8 +3,10 @@
 As the README sections do, every page is a template (templates/site/) filled with the rows of
 named queries (queries/); Python only says which pages there are (one per category, work,
 person or organization, and venue, from the rows that list them), runs each query once, and
-gives each language its rows. A page's path is its IRI's path below the project's base
-(`paper/2209.14988/`), English at the site's root and every other language under `<lang>/`.
+gives each language its rows. A thing's page is the file named by its IRI's path below the
+project's base (`paper/2209.14988.html`), English at the site's root and every other language
+under `<lang>/`. (Not a folder per page, `paper/2209.14988/index.html`: that doubles what each
+build creates and removes, most of what writing the site costs; decision 0026.)
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ WORK_PAGE = "work.html.j2"
 
 
 class SitePage(NamedTuple):
-    """A page of the site: its path below a language's root ("" for the home page, else
-    ending in "/"), its template, and what the template receives besides the rows."""
+    """A page of the site: its path below a language's root ("" for the home page, else a
+    file's: "venues.html", "paper/2209.14988.html"), its template, and what the template
+    receives besides the rows."""
     path: str
     template: str
     context: dict
@@ -57,10 +60,10 @@ def site_rows(store: ox.Store, survey: Survey | None) -> dict[str, dict[str, Row
     by_lang = {}
     for lang in languages():
         tag = ox.Literal(lang)
-        rows = by_lang[lang] = {name: RowList(rows.lookup("lang", tag)) if "lang" in names
+        mine = by_lang[lang] = {name: RowList(rows.lookup("lang", tag)) if "lang" in names
                                 else rows for name, (names, rows) in found.items()}
-        order = {work: i for i, work in enumerate(dict.fromkeys(r.work for r in rows["works"]))}
-        rows["personWorks"] = RowList(sorted(rows["authors"], key=lambda authorship: (
+        order = {work: i for i, work in enumerate(dict.fromkeys(r.work for r in mine["works"]))}
+        mine["personWorks"] = RowList(sorted(mine["authors"], key=lambda authorship: (
             order.get(authorship.work, len(order)), authorship.name.value)))
     return by_lang
 
@@ -77,21 +80,22 @@ def site_pages(rows: dict[str, RowList]) -> list[SitePage]:
         return list(dict.fromkeys(row.get(key) for row in rows[name]))
 
     pages = [SitePage("", "home.html.j2", {})]
-    pages += [SitePage(local_path(c) + "/", "category.html.j2", {"category": c})
+    pages += [SitePage(local_path(c) + ".html", "category.html.j2", {"category": c})
               for c in distinct("categories", "category")]
-    pages += [SitePage(local_path(w) + "/", WORK_PAGE, {"work": w})
+    pages += [SitePage(local_path(w) + ".html", WORK_PAGE, {"work": w})
               for w in distinct("works", "work")]
-    pages += [SitePage(local_path(p) + "/", "person.html.j2", {"person": p})
+    pages += [SitePage(local_path(p) + ".html", "person.html.j2", {"person": p})
               for p in distinct("people", "author")]
-    pages.append(SitePage("venue/", "venues.html.j2", {}))
-    pages += [SitePage(local_path(v) + "/", "venue.html.j2", {"venue": v})
+    pages.append(SitePage("venues.html", "venues.html.j2", {}))
+    pages += [SitePage(local_path(v) + ".html", "venue.html.j2", {"venue": v})
               for v in distinct("venues", "venue")]
     return pages
 
 
 def page_file(lang: str, path: str) -> str:
-    """The file of a page in the site, relative to its root: "zh/paper/2209.14988/index.html"."""
-    return ("" if lang == languages()[0] else lang + "/") + path + "index.html"
+    """The file of a page in the site, relative to its root: "zh/paper/2209.14988.html" (and
+    "index.html", "zh/index.html" for the home page)."""
+    return ("" if lang == languages()[0] else lang + "/") + (path or "index.html")
 
 
 def render_site(store: ox.Store, survey: Survey | None, folder: Path,
@@ -114,6 +118,7 @@ def render_site(store: ox.Store, survey: Survey | None, folder: Path,
     todo = sorted(((lang, page) for lang in langs for page in site_pages(all_rows[lang])),
                   key=lambda todo: todo[1].template != WORK_PAGE)
     count = size = 0
+    folders: set[str] = set()
     for lang, page in todo:
         if after_works is not None and page.template != WORK_PAGE:
             after_works()
@@ -132,9 +137,12 @@ def render_site(store: ox.Store, survey: Survey | None, folder: Path,
                    (root + ("" if other == langs[0] else other + "/") + page.path) or "./")
                   for other in langs]
         data = _render(templates[page.template],
-                       {**frames[lang, depth], **page.context, "path": page.path,
-                        "switch": switch}).encode("utf-8")
-        _write(os.path.join(folder, page_file(lang, page.path)), data)
+                       {**frames[lang, depth], **page.context, "switch": switch}).encode("utf-8")
+        target = os.path.join(folder, page_file(lang, page.path))
+        if os.path.dirname(target) not in folders:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folders.add(os.path.dirname(target))
+        _write(target, data)
         count += 1
         size += len(data)
     if after_works is not None:  # (a site without pages but work pages)
@@ -143,15 +151,7 @@ def render_site(store: ox.Store, survey: Survey | None, folder: Path,
 
 
 def _write(target: str, data: bytes) -> None:
-    """A new file `target` holding `data`, in a new folder (its page's) unless it is the site's
-    root or a language's."""
-    folder = os.path.dirname(target)
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder)
+    """A new file `target` (in a folder that exists) holding `data`."""
     handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(data)

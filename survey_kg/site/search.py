@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-INDEXED = "{paper,work,*/paper,*/work}/**/index.html"
+INDEXED = "{paper,work,*/paper,*/work}/**/*.html"
 # Pagefind's ready-made interfaces: the site has its own few lines (static/site.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
