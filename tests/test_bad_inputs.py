@@ -26,7 +26,7 @@ from survey_kg.importer import import_pages
 from survey_kg.load import load
 from survey_kg.paths import PREFIXES
 
-from .conftest import SMALL
+from .conftest import ROOT, SMALL
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 TEN_MB = 10 * 1024 * 1024
@@ -267,9 +267,9 @@ def test_ten_megabytes_on_one_line(case: Case, tmp_path):
     env.pop("SURVEY_KG_MAX_INPUT_BYTES", None)
     if case.limit:
         env["SURVEY_KG_MAX_INPUT_BYTES"] = str(case.limit)
-    run = subprocess.run([sys.executable, "-m", "survey_kg.cli", "import", page.name, "--out",
-                          "out.ttl"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                         timeout=HANG)
+    run = subprocess.run([sys.executable, "-m", "survey_kg.cli", "--root", str(ROOT), "import",
+                          page.name, "--out", "out.ttl"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=HANG)
     assert run.returncode == case.exit, run.stderr
     assert run.stderr.splitlines() == list(case.lines)
     if case.exit == 0 and case.name == "ten-mb-field.md":
