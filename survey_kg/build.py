@@ -109,7 +109,9 @@ def build(survey: Survey, out: Path | str | None = None,
         if page_error is not None:
             raise page_error
         after = [p for p in survey_pages(store, survey, report) if p.needs_report]
-        pages += stage_pages(store, survey, after, rows)
+        started = time.perf_counter()
+        pages += stage_pages(store, survey, after, rows)  # the curation page: it lists the warnings
+        seconds["pages"] += time.perf_counter() - started
         site = _timed(seconds, "site", stage_site, store, survey, folder / "site")
         changed = commit_all(pages)
         tell("pages", f"{len(changed)} page(s) changed", seconds["pages"])

@@ -31,7 +31,7 @@ SECOND_GRAPH = "https://w3id.org/survey-kg/dataset/test-virtuoso"
 
 # Queries that still differ on Virtuoso, and why (see docs/decisions/0027-virtuoso.md).
 KNOWN = {
-    "site_works": "queries/site_works.rq (owned elsewhere): without parameters, Virtuoso "
+    "site_works": "queries/site_works.rq: without parameters, Virtuoso "
                   "drops the products' rows in both languages",
 }
 BOUND_ALIKE = {"site_works"}  # the rows agree once a parameter is bound
