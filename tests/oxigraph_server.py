@@ -38,11 +38,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class OxigraphServer:
-    """`oxigraph serve` with the union of named graphs as default graph, like the README says."""
+class ServerProcess:
+    """A server started by a test: its `process`, writing to `folder`/server.log."""
 
-    def __init__(self, folder: Path):
+    folder: Path
+    process: subprocess.Popen | None = None
+    stop_within_s = STOP_WITHIN_S
+
+    def log(self) -> str:
+        path = self.folder / "server.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def kill(self) -> None:
+        """Stop at once, the way a crash would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(self.stop_within_s)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class OxigraphServer(ServerProcess):
+    """`oxigraph serve` with the union of named graphs as default graph, like the README says
+    (`union=False`: the named graphs kept apart from the default graph)."""
+
+    def __init__(self, folder: Path, union: bool = True):
         self.folder = folder
+        self.union = union
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.query_url = self.base + "/query"
@@ -54,7 +82,7 @@ class OxigraphServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         log = open(self.folder / "server.log", "wb")
         command = [oxigraph_binary(), "serve", "--location", str(self.folder / "store"),
-                   "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
+                   "--bind", f"127.0.0.1:{self.port}"] + (["--union-default-graph"] * self.union)
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.wait_until_ready()
@@ -73,23 +101,6 @@ class OxigraphServer:
         self.stop()
         pytest.fail(f"oxigraph did not answer within {READY_WITHIN_S} s: {self.log()}")
 
-    def log(self) -> str:
-        path = self.folder / "server.log"
-        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
-
-    def kill(self) -> None:
-        """Stop at once, the way a crash would."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_WITHIN_S)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from survey_kg.paths import PREFIXES
 from survey_kg.results import to_table
 
 from .conftest import ROOT, SMALL
-from .oxigraph_server import OxigraphServer, oxigraph_binary, oxigraph_server  # noqa: F401
+from .oxigraph_server import OxigraphServer, oxigraph_server  # noqa: F401
 
 # Two works: a long title, a Chinese one-liner (wide characters), a number, a date, and a cell
 # left unbound (the second is no paper: no arXiv ID). No PREFIX line: the project's prefixes.
@@ -321,22 +321,6 @@ def test_a_remote_query_with_a_mistake_is_refused_before_it_is_sent(tmp_path):
 
 # ---------------------------------------------------------------- the remote named graph
 
-class ApartServer(OxigraphServer):
-    """Oxigraph keeping its named graphs apart from the default graph (no
-    --union-default-graph): a query without --graph sees none of the survey."""
-
-    def start(self) -> "ApartServer":
-        self.folder.mkdir(parents=True, exist_ok=True)
-        log = open(self.folder / "server.log", "wb")
-        self.process = subprocess.Popen([oxigraph_binary(), "serve", "--location",
-                                         str(self.folder / "store"), "--bind",
-                                         f"127.0.0.1:{self.port}"],
-                                        stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        self.wait_until_ready()
-        return self
-
-
 @pytest.fixture(scope="module")
 def small_iri():
     return remote.default_graph_iri(load([SMALL / "data"]))
@@ -344,7 +328,9 @@ def small_iri():
 
 @pytest.fixture(scope="module")
 def apart_server(tmp_path_factory, small_iri):
-    server = ApartServer(tmp_path_factory.mktemp("apart")).start()
+    # Oxigraph keeping its named graphs apart (no --union-default-graph): a query without --graph
+    # sees none of the survey
+    server = OxigraphServer(tmp_path_factory.mktemp("apart"), union=False).start()
     store = load([SMALL / "data"])
     remote.publish(store, server.store_url, small_iri, query_url=server.query_url, timeout=10)
     yield server

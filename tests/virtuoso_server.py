@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .oxigraph_server import free_port
+from .oxigraph_server import ServerProcess, free_port
 
 READY_WITHIN_S = 60.0  # a cold start creates the database: ~6 s alone, more on a shared machine
 STOP_WITHIN_S = 20.0
@@ -82,10 +82,12 @@ def virtuoso_binaries() -> tuple[str, str]:
     return server, isql
 
 
-class VirtuosoServer:
+class VirtuosoServer(ServerProcess):
     """`virtuoso-t +foreground` with its database in `folder`; SPARQL at /sparql, the Graph Store
     at /sparql-graph-crud, and both behind HTTP digest at /sparql-auth and
     /sparql-graph-crud-auth for `USER` with `password`."""
+
+    stop_within_s = STOP_WITHIN_S
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -159,23 +161,6 @@ class VirtuosoServer:
         if "0 Rows." not in errors:
             pytest.fail(f"the bulk loader reported errors: {errors[-2000:]}")
 
-    def log(self) -> str:
-        path = self.folder / "server.log"
-        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
-
-    def kill(self) -> None:
-        """Stop at once, the way a crash would."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_WITHIN_S)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture(scope="module")
