@@ -147,9 +147,6 @@ FORMATS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json,
            "jsonl": to_jsonl}
 
 
-BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-
-
 def rows_from_json(doc: dict) -> Rows:
     """Rows from W3C SPARQL results JSON (what a remote endpoint answers)."""
     def term(b: dict):
@@ -161,7 +158,8 @@ def rows_from_json(doc: dict) -> Rows:
         if "xml:lang" in b:
             return ox.Literal(b["value"], language=b["xml:lang"])
         datatype, value = b.get("datatype"), b["value"]
-        if datatype == BOOLEAN and value in ("1", "0"):  # Virtuoso writes 1/0: the canonical form
+        if datatype == PREFIXES["xsd"] + "boolean" and value in ("1", "0"):
+            # Virtuoso writes 1/0: the canonical form, as a local run gives
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
     names = list(doc["head"]["vars"])
