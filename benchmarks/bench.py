@@ -337,11 +337,16 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
         for size in sizes:
             root = survey_for(size, out, seed, source)
             queries = floor_queries(root, out) if "floor" in stages else []
-            if ({"import", "put"} | set(VIRTUOSO_STAGES)) & set(stages) and \
-                    not (root / "dist" / "survey.nt").exists():
-                # what these stages read: the pages and the dump of a build
+            if "import" in stages and not (root / ".built").exists():
+                # what import reads: the pages of a build
                 subprocess.run(survey_kg("--root", str(root), "build"), check=True,
                                capture_output=True)
+                (root / ".built").write_text("")
+            if ({"put"} | set(VIRTUOSO_STAGES)) & set(stages) and \
+                    not (root / "dist" / "survey.nt").exists():
+                # what these stages send: the N-Triples dump (no site needed, so no build)
+                subprocess.run(survey_kg("--root", str(root), "export", "--format", "nt"),
+                               check=True, capture_output=True)
             runs: dict = {stage: [] for stage in stages}
             for number in range(repeat):
                 for stage in stages:
