@@ -25,7 +25,9 @@ Stages:
   virtuoso-load   dist/survey.nt into a local OpenLink Virtuoso (Debian's virtuoso-opensource)
              by its bulk loader: ld_dir, rdf_loader_run, checkpoint (through isql-vt)
   virtuoso-query  the README's queries on that Virtuoso, every row read (one process)
-  oxigraph-query  the same queries on the Oxigraph server, after one untimed PUT of the dump
+  oxigraph-load   the same dump into a new Oxigraph store by its bulk loader (`oxigraph load`)
+  oxigraph-query  the same queries on an Oxigraph server over that store (loaded untimed
+             when oxigraph-load is not a stage)
 
 Writes --json ({"SIZE": {"STAGE": {"wall_s": median, "rss_mb": median, "status": "ok",
 "runs": [...]}}}; a build's runs keep the seconds of its stages) and prints a markdown table
@@ -55,7 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 STAGES = ("build", "floor", "import", "validate", "export", "readme", "site", "publish", "put",
-          "virtuoso-load", "virtuoso-query", "oxigraph-query")
+          "virtuoso-load", "virtuoso-query", "oxigraph-load", "oxigraph-query")
 FLOOR = """
 import sys, pathlib, pyoxigraph as ox
 root, queries = pathlib.Path(sys.argv[1]), sys.argv[2:]
@@ -151,16 +153,17 @@ def timed(command: list[str], cwd: Path, timeout: float) -> dict:
 class Oxigraph:
     """A local Oxigraph server (the `oxigraph` binary of the test dependencies)."""
 
-    def __init__(self):
+    def __init__(self, folder: Path | None = None):
         beside = Path(sys.executable).with_name("oxigraph")
         self.binary = str(beside) if beside.exists() else shutil.which("oxigraph")
+        self.given = folder  # a store `oxigraph load` filled, served and kept; else a new one
         self.folder = self.process = None
 
     def start(self) -> str:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        self.folder = tempfile.mkdtemp(prefix="bench-oxigraph-")
+        self.folder = str(self.given or tempfile.mkdtemp(prefix="bench-oxigraph-"))
         self.process = subprocess.Popen(
             [self.binary, "serve", "--location", self.folder, "--bind", f"127.0.0.1:{port}",
              "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -177,7 +180,8 @@ class Oxigraph:
         if self.process:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.given is None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def command_for(stage: str, root: Path, queries: list[str], server: str | None
@@ -206,7 +210,7 @@ def command_for(stage: str, root: Path, queries: list[str], server: str | None
 
 # ------------------------------------------------------------------ Virtuoso (and its peer)
 
-VIRTUOSO_STAGES = ("virtuoso-load", "virtuoso-query", "oxigraph-query")
+VIRTUOSO_STAGES = ("virtuoso-load", "virtuoso-query", "oxigraph-load", "oxigraph-query")
 BENCH_GRAPH = "https://example.org/bench"
 # The queries the README shows (section "Querying the survey"), with its parameters.
 README_QUERIES = [("works_per_year", {}),
@@ -289,21 +293,32 @@ class Virtuoso:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, oxigraph: str | None,
+def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, out: Path,
                    timeout: float) -> dict | None:
-    """One timed run of a Virtuoso stage (or of the Oxigraph queries beside it); None when the
-    server it needs is not there."""
+    """One timed run of a Virtuoso stage, or of its Oxigraph peer (the bulk loader and the
+    queries, over a store of its own in `out`); None when the server it needs is not there."""
     nt = root / "dist" / "survey.nt"
     spec = json.dumps(README_QUERIES)
-    if stage == "oxigraph-query":
-        if oxigraph is None:
+    if stage.startswith("oxigraph"):
+        peer = Oxigraph()
+        if peer.binary is None:
             return None
-        target = f"{oxigraph}/store?graph={urllib.parse.quote(BENCH_GRAPH, safe='')}"
-        urllib.request.urlopen(urllib.request.Request(
-            target, data=nt.read_bytes(), method="PUT",
-            headers={"Content-Type": "application/n-triples"}), timeout=timeout).read()
-        return timed([sys.executable, "-c", REMOTE_QUERIES, oxigraph + "/query", BENCH_GRAPH,
-                      spec], root, timeout)
+        folder = out / "oxigraph-store" / root.name
+        load = [peer.binary, "load", "--location", str(folder), "--file", str(nt),
+                "--graph", BENCH_GRAPH]
+        if stage == "oxigraph-load" or not folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            found = timed(load, root, timeout)
+            if stage == "oxigraph-load" or found["status"] != "ok":
+                return found
+        server = Oxigraph(folder)
+        try:
+            url = server.start()
+            return timed([sys.executable, "-c", REMOTE_QUERIES, url + "/query", BENCH_GRAPH,
+                          spec], root, timeout)
+        finally:
+            server.stop()
     if virtuoso is None:
         return None
     if stage == "virtuoso-load":
@@ -323,7 +338,7 @@ def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, oxigraph: 
 def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
         timeout: float, source: Path = REPO, progress=print) -> dict:
     results: dict = {}
-    server = Oxigraph() if {"publish", "put", "oxigraph-query"} & set(stages) else None
+    server = Oxigraph() if {"publish", "put"} & set(stages) else None
     url = None
     if server is not None and server.binary:
         url = server.start()
@@ -351,7 +366,7 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
             for number in range(repeat):
                 for stage in stages:
                     if stage in VIRTUOSO_STAGES:
-                        found = virtuoso_stage(stage, root, virtuoso, url, timeout)
+                        found = virtuoso_stage(stage, root, virtuoso, out, timeout)
                         if found is not None:
                             runs[stage].append(found)
                             progress(f"{size} {stage} #{number + 1}: {found}")
