@@ -1,6 +1,6 @@
 """The main job: load the survey, then validate it and stage the dumps on a worker thread while
-the pages are rendered on this one; if the report conforms, stage the site (dist/site/), then
-put everything in place.
+the pages and the site (dist/site/) are rendered on this one; if the report conforms, put
+everything in place. (`site` is the same for the site alone.)
 
 Oxigraph releases the GIL while it evaluates a query, so the checks and the page queries run at
 the same time in one process. Nothing is put in place before the report says the graph
@@ -57,13 +57,14 @@ def _timed(seconds: dict, name: str, function, *args):
         seconds[name] = time.perf_counter() - started
 
 
-def _check_and_stage(store: ox.Store, folder: Path, seconds: dict):
-    """The worker's part: the report, and the dump staged beside dist/ if the graph conforms.
-    An error's frames are cleared here: Oxigraph's objects they hold must be freed on this
-    thread, not on the one the error is raised again in."""
+def _check_and_stage(store: ox.Store, folder: Path | None, seconds: dict):
+    """The worker's part: the report, and the dump staged in `folder` (None: no dump) if the
+    graph conforms. An error's frames are cleared here: Oxigraph's objects they hold must be
+    freed on this thread, not on the one the error is raised again in."""
     try:
         report = _timed(seconds, "validate", validate, store)
-        staged = _timed(seconds, "dump", stage_dump, store, folder) if report.conforms else None
+        staged = _timed(seconds, "dump", stage_dump, store, folder) \
+            if report.conforms and folder is not None else None
     except BaseException as exc:
         traceback.clear_frames(exc.__traceback__)
         raise
@@ -95,6 +96,7 @@ def build(survey: Survey, out: Path | str | None = None,
             try:
                 before = [p for p in survey_pages(store, survey) if not p.needs_report]
                 pages = _timed(seconds, "pages", stage_pages, store, survey, before, rows)
+                site = _timed(seconds, "site", stage_site, store, survey, folder / "site")
             except Exception as exc:  # raised after the report: a violation is told first
                 page_error = exc
             finally:
@@ -112,7 +114,6 @@ def build(survey: Survey, out: Path | str | None = None,
         started = time.perf_counter()
         pages += stage_pages(store, survey, after, rows)  # the curation page: it lists the warnings
         seconds["pages"] += time.perf_counter() - started
-        site = _timed(seconds, "site", stage_site, store, survey, folder / "site")
         changed = commit_all(pages)
         tell("pages", f"{len(changed)} page(s) changed", seconds["pages"])
         dump = staged.commit()
@@ -130,3 +131,37 @@ def build(survey: Survey, out: Path | str | None = None,
             site.discard()  # (idem)
     seconds["build"] = time.perf_counter() - began
     return BuildResult(survey, store, report, changed, dump, written, seconds)
+
+
+class SiteStopped(ValidationFailed):
+    """The graph has violations: no site was written. `report` holds the results."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.violations)} violation(s): no site was written",
+                         hint="fix them (survey-kg validate shows the same report) and run "
+                              "survey-kg site again")
+        self.report = report
+
+
+def site(store: ox.Store, survey: Survey | None, folder: Path | str) -> tuple[Report, Site]:
+    """`survey-kg site`: validate on a worker thread while the site is staged beside `folder`
+    on this one; put it in place if the report conforms (else SiteStopped, nothing written)."""
+    seconds: dict[str, float] = {}
+    staged: StagedSite | None = None
+    site_error = None
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-kg-check") as worker:
+            checked = worker.submit(_check_and_stage, store, None, seconds)
+            try:
+                staged = stage_site(store, survey, folder)
+            except Exception as exc:  # raised after the report: a violation is told first
+                site_error = exc
+            report, _ = checked.result()  # (waits for the worker)
+        if not report.conforms:
+            raise SiteStopped(report)
+        if site_error is not None:
+            raise site_error
+        return report, staged.commit()
+    finally:
+        if staged is not None:
+            staged.discard()  # what was not committed (a violation, an error); else nothing

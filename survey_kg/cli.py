@@ -646,24 +646,21 @@ def site_command(ctx, out):
     """Write the survey as a static website: a page per category, work, author and venue in
     English and Chinese, schema.org JSON-LD, and a search index (Pagefind).
 
-    The graph is validated first: with a violation nothing is written (exit 1). The site is
-    written beside its folder and put in place whole, and the same data gives the same bytes.
+    The site is written beside its folder while the graph is validated, and put in place whole
+    only if it conforms: with a violation nothing is written (exit 1). The same data gives the
+    same bytes.
     Serve the folder from any static host (GitHub Pages), or try it with
     `python -m http.server -d dist/site`.
     """
-    from .errors import ValidationFailed
-    from .rules import format_text, validate
-    from .site import write_site
+    from .build import SiteStopped, site as write_site
+    from .rules import format_text
 
     survey = survey_of(ctx)
-    store = _store(ctx)
-    report = validate(store)
-    if not report.conforms:
-        click.echo(format_text(report), err=True, nl=False)
-        raise ValidationFailed(f"{len(report.violations)} violation(s): no site was written",
-                               hint="fix them (survey-kg validate shows the same report) and "
-                                    "run survey-kg site again")
-    site = write_site(store, survey, out or survey.dist() / "site")
+    try:
+        _, site = write_site(_store(ctx), survey, out or survey.dist() / "site")
+    except SiteStopped as stopped:
+        click.echo(format_text(stopped.report), err=True, nl=False)
+        raise
     click.echo(f"wrote {site.folder}: {site.pages} pages, {site.files} files, "
                f"{site.size / 1e6:.1f} MB", err=True)
 

@@ -628,8 +628,24 @@ def test_the_site_command_writes_nothing_from_a_graph_with_violations(small_surv
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["--root", str(small_survey.root), "site"])
     assert result.exit_code == 1
-    assert "violation" in result.output
-    assert not (small_survey.root / "dist" / "site").exists()
+    assert "violation" in result.output and "no site was written" in result.output
+    assert not (small_survey.root / "dist").exists()  # the site was staged beside, then removed
+
+
+def test_a_violation_leaves_the_last_site_as_it_was(small_survey):
+    """The site is rendered while the graph is checked: with a violation the staged one goes and
+    the last one stays, byte for byte, with nothing beside it."""
+    assert CliRunner().invoke(main, ["--root", str(small_survey.root), "site"]).exit_code == 0
+    dist = small_survey.root / "dist"
+    before = files_of(dist)
+    path = small_survey.data / "works" / "2307.15818.ttl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("\tschema:name ")),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(small_survey.root), "site"])
+    assert result.exit_code == 1, result.output
+    assert files_of(dist) == before
+    assert sorted(p.name for p in dist.iterdir()) == ["site"]
 
 
 # ------------------------------------------------------------------------------ the real survey

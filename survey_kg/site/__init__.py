@@ -9,6 +9,7 @@ says how and why.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -48,6 +49,7 @@ class StagedSite:
     files: int
     size: int
     pending: bool = True
+    made_parent: bool = False  # `folder`'s parent was made for it: discard() removes it if empty
 
     def commit(self) -> Site:
         if not self.pending:
@@ -77,6 +79,9 @@ class StagedSite:
     def discard(self) -> None:
         if self.pending:
             shutil.rmtree(self.staged, ignore_errors=True)
+            if self.made_parent:
+                with contextlib.suppress(OSError):
+                    self.folder.parent.rmdir()  # (only if nothing else went in meanwhile)
         self.pending = False
 
 
@@ -86,6 +91,7 @@ def stage_site(store: ox.Store, survey: Survey | None, folder: Path | str) -> St
     the site replaces its folder whole."""
     folder = Path(folder).absolute()
     _check_replaceable(folder)
+    made_parent = not folder.parent.exists()
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(folder)
@@ -109,12 +115,15 @@ def stage_site(store: ox.Store, survey: Survey | None, folder: Path | str) -> St
         for running in indexing:
             running.stop()
         shutil.rmtree(staged, ignore_errors=True)
+        if made_parent:
+            with contextlib.suppress(OSError):
+                folder.parent.rmdir()
         if isinstance(exc, OSError):
             raise InputError(f"cannot write the site: {exc.strerror or exc}",
                              file=folder) from None
         raise
     return StagedSite(folder, staged, pages, pages + len(others),
-                      size + sum(path.stat().st_size for path in others))
+                      size + sum(path.stat().st_size for path in others), made_parent=made_parent)
 
 
 def write_site(store: ox.Store, survey: Survey | None, folder: Path | str) -> Site:
