@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import tempfile
 from dataclasses import dataclass
@@ -168,14 +167,40 @@ def commit_all(staged: list[Staged]) -> list[Path]:
     return [file.path for file in staged if file.changed]
 
 
+def stage_files(files: list[tuple[Path, Callable[[BinaryIO], object]]], *,
+                keep_if_same: bool = False) -> list[Staged]:
+    """`stage_write` for many files (path, write): each folder is searched once for what killed
+    writers left (an import writes hundreds of files into works/). On an error, what was staged
+    is removed."""
+    staged: list[Staged] = []
+    try:
+        for folder in sorted({path.parent for path, _ in files}):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(f"cannot write the file: {exc.strerror or exc}",
+                                 file=folder) from None
+            _remove_stale_temporaries(folder, {path.name for path, _ in files
+                                               if path.parent == folder})
+        for path, write in files:
+            staged.append(stage_write(path, write, keep_if_same=keep_if_same, clean=False))
+    except BaseException:
+        for file in staged:
+            file.discard()
+        raise
+    return staged
+
+
 def stage_write(path: Path, write: Callable[[BinaryIO], object], *,
-                keep_if_same: bool = False) -> Staged:
+                keep_if_same: bool = False, clean: bool = True) -> Staged:
     """The first half of `atomic_write_stream`: the new content on disk beside `path`, ready to
     be renamed over it (see Staged). The temporary file is named after this process, so that a
-    later write removes it if this process dies before committing."""
+    later write removes it if this process dies before committing (`clean`: look for those
+    first; `stage_files` did)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(path)
+        if clean:
+            _remove_stale_temporaries(path.parent, {path.name})
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                    dir=path.parent)
     except OSError as exc:
@@ -226,16 +251,24 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _remove_stale_temporaries(path: Path) -> None:
-    """Remove `.NAME.PID.*.tmp` files left by writers of `path` that were killed (their process
-    no longer exists). A live writer's file is left alone. POSIX only: elsewhere they stay."""
+def _remove_stale_temporaries(folder: Path, names: set[str]) -> None:
+    """Remove the `.NAME.PID.RANDOM.tmp` files in `folder` (NAME one of `names`) left by writers
+    that were killed (their process no longer exists). A live writer's file is left alone. POSIX
+    only: elsewhere they stay."""
     if os.name != "posix":
         return
-    for tmp in path.parent.glob(glob.escape(f".{path.name}.") + "*.tmp"):
-        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.startswith(".") and entry.endswith(".tmp")):
+            continue
+        parts = entry[1:-4].rsplit(".", 2)  # NAME (dots and all), PID, RANDOM (no dots)
+        if len(parts) == 3 and parts[0] in names and parts[1].isdigit() \
+                and not _process_exists(int(parts[1])):
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                (folder / entry).unlink()
 
 
 def _process_exists(pid: int) -> bool:

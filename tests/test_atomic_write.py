@@ -177,3 +177,36 @@ def test_commit_all_stops_at_a_file_it_cannot_put_in_place_and_removes_the_rest(
     assert paths[0].read_text(encoding="utf-8") == "new"  # put in place before the failure
     assert paths[2].read_text(encoding="utf-8") == "old"  # not put in place after it
     assert not list(tmp_path.glob(".*.tmp"))  # neither the failed one's nor the rest's left
+
+
+def test_stage_files_cleans_each_folder_once_for_all_its_files(tmp_path):
+    """Many files at once (an import's works/): the dead writers' temporaries of any of them go,
+    a live writer's and another file's stay, and every file is staged, not yet in place."""
+    from survey_kg.files import commit_all, stage_files
+
+    works = tmp_path / "works"
+    works.mkdir()
+    names = ["2303.03378.ttl", "2307.15818.ttl", "people.ttl"]
+    dead = [works / f".{name}.{dead_pid()}.abc123.tmp" for name in names]
+    live = works / f".{names[0]}.{os.getpid()}.def456.tmp"
+    other = works / f".other.ttl.{dead_pid()}.abc123.tmp"
+    for path in (*dead, live, other):
+        path.write_text("partial")
+    staged = stage_files([(works / name, lambda out, name=name: out.write(name.encode()))
+                          for name in names])
+    assert not any(path.exists() for path in dead)
+    assert live.exists() and other.exists()
+    assert not any((works / name).exists() for name in names)  # staged, not in place
+    commit_all(staged)
+    assert [(works / name).read_text() for name in names] == names
+
+
+def test_stage_files_removes_what_it_staged_when_one_fails(tmp_path):
+    from survey_kg.files import stage_files
+
+    def fail(out):  # the second file's write fails, after the first was staged
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InputError, match="No space left"):
+        stage_files([(tmp_path / "a.ttl", lambda out: out.write(b"a")), (tmp_path / "c.ttl", fail)])
+    assert list(tmp_path.iterdir()) == []  # neither file, nor a temporary of either

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..files import atomic_write
+from ..files import commit_all, stage_files
 from ..rdf import turtle
 from .pages import Category, Finding, Page, clean, fold, language_of, read_pages
 from ..rdf import RDF_TYPE
@@ -52,12 +52,11 @@ class ImportResult:
 
     def write(self, folder: Path) -> list[Path]:
         """Each file of data/ the import makes (works/<id>.ttl, people.ttl, venues.ttl,
-        categories.ttl), written atomically into `folder`."""
-        written = []
-        for name, text in self.files():
-            atomic_write(folder / name, text)
-            written.append(folder / name)
-        return written
+        categories.ttl), each written beside its place in `folder`, then all renamed into it."""
+        files = [(folder / name, lambda handle, text=text: handle.write(text))
+                 for name, text in self.files()]
+        commit_all(stage_files(files))
+        return [path for path, _ in files]
 
     def files(self) -> list[tuple[str, bytes]]:
         """(file name, Turtle) of each file of data/ the import makes, in order."""
