@@ -69,6 +69,7 @@ for query in queries:
 store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
 """
 PROGRESS = re.compile(r"^(?P<stage>\w+): .* \((?P<seconds>[\d.]+) s\)$")
+ROWS = re.compile(r"^rows (?P<query>\w+) (?P<count>\d+)$")  # a server stage's rows per query
 
 
 def fingerprint(source: Path) -> str:
@@ -147,6 +148,9 @@ def timed(command: list[str], cwd: Path, timeout: float) -> dict:
               if m}
     if stages:
         found["stages"] = stages
+    rows = {m["query"]: int(m["count"]) for m in map(ROWS.match, text.splitlines()) if m}
+    if rows:
+        found["rows"] = rows
     return found
 
 
@@ -221,7 +225,8 @@ import json, sys
 from survey_kg import queries as q, remote
 url, graph, spec = sys.argv[1], sys.argv[2] or None, json.loads(sys.argv[3])
 for name, params in spec:
-    remote.select(url, q.bind(q.find_query(name), params), timeout=600, graph=graph)
+    rows = remote.select(url, q.bind(q.find_query(name), params), timeout=600, graph=graph)
+    print(f"rows {name} {len(rows)}", file=sys.stderr)
 """
 
 
@@ -315,14 +320,15 @@ def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, out: Path,
         server = Oxigraph(folder)
         try:
             url = server.start()
-            return timed([sys.executable, "-c", REMOTE_QUERIES, url + "/query", BENCH_GRAPH,
-                          spec], root, timeout)
+            return with_server_peak(timed([sys.executable, "-c", REMOTE_QUERIES, url + "/query",
+                                           BENCH_GRAPH, spec], root, timeout), server.process)
         finally:
             server.stop()
     if virtuoso is None:
         return None
     if stage == "virtuoso-load":
-        found = timed(virtuoso.prepare_load(nt), root, timeout)
+        found = with_server_peak(timed(virtuoso.prepare_load(nt), root, timeout),
+                                 virtuoso.process)
         count = virtuoso.count()
         expected = sum(1 for line in nt.open("rb") if line.strip())
         if found["status"] == "ok" and count != expected:
@@ -331,8 +337,20 @@ def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, out: Path,
         return found
     if virtuoso.loaded != nt:  # the queries need the dump loaded
         subprocess.run(virtuoso.prepare_load(nt), check=True, capture_output=True)
-    return timed([sys.executable, "-c", REMOTE_QUERIES, virtuoso.url, BENCH_GRAPH, spec], root,
-                 timeout)
+    return with_server_peak(timed([sys.executable, "-c", REMOTE_QUERIES, virtuoso.url,
+                                   BENCH_GRAPH, spec], root, timeout), virtuoso.process)
+
+
+def with_server_peak(found: dict, server: subprocess.Popen) -> dict:
+    """`found` with the server's peak resident memory so far (VmHWM, Linux), in MB: a server
+    stage's own rss_mb is its small client's (at least this process's, which Linux children
+    inherit until they grow past it)."""
+    try:
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        found["server_rss_mb"] = int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)[1]) / 1024
+    except (OSError, TypeError):
+        pass
+    return found
 
 
 def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
@@ -377,6 +395,12 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
                     runs[stage].append(timed(command, root, timeout))
                     progress(f"{size} {stage} #{number + 1}: {runs[stage][-1]}")
             results[size] = {stage: _summary(found) for stage, found in runs.items() if found}
+            answers = {tuple(sorted(run["rows"].items())) for stage in ("virtuoso-query",
+                       "oxigraph-query") for run in runs.get(stage, []) if "rows" in run}
+            if len(answers) > 1:  # the same queries gave different row counts
+                for stage in ("virtuoso-query", "oxigraph-query"):
+                    if stage in results[size]:
+                        results[size][stage]["status"] = f"rows differ: {sorted(answers)}"
             for stage in stages:
                 if not runs[stage]:
                     missing = "Virtuoso (virtuoso-t, isql-vt)" if stage.startswith("virtuoso") \

@@ -7,6 +7,7 @@ No timing is asserted: only that what was measured is there and positive.
 """
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -135,3 +136,27 @@ def test_bad_arguments_are_a_usage_error_and_write_nothing(tmp_path, args, messa
     assert result.returncode == 2
     assert message in result.stderr
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not (shutil.which("virtuoso-t") and shutil.which("isql-vt")),
+                    reason="Virtuoso (Debian's virtuoso-opensource) is not installed")
+def test_the_server_stages_load_both_servers_and_get_the_same_rows(tmp_path):
+    """Virtuoso's bulk loader and Oxigraph's over the same dump, then the README's queries on
+    each: timed, the servers' peak memory read, and the same number of rows from both."""
+    stages = ["virtuoso-load", "virtuoso-query", "oxigraph-load", "oxigraph-query"]
+    result = subprocess.run([sys.executable, str(BENCH), "--sizes", "real", "--repeat", "1",
+                             "--stages", ",".join(stages), "--source", str(SMALL),
+                             "--out", str(tmp_path / "work"), "--json", str(tmp_path / "b.json")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    found = json.loads((tmp_path / "b.json").read_text())["real"]
+    assert list(found) == stages
+    for stage in stages:
+        assert found[stage]["status"] == "ok", (stage, found[stage])
+        assert found[stage]["wall_s"] > 0
+    for stage in ("virtuoso-load", "virtuoso-query", "oxigraph-query"):
+        assert found[stage]["runs"][0]["server_rss_mb"] > 0, stage
+    rows = [found[stage]["runs"][0]["rows"] for stage in ("virtuoso-query", "oxigraph-query")]
+    assert rows[0] == rows[1]
+    assert set(rows[0]) == {"works_per_year", "works", "work_authors"}
+    assert all(count > 0 for count in rows[0].values())
