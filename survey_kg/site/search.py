@@ -73,11 +73,6 @@ class Indexing:
         self.process.communicate()
 
 
-def index_site(folder: Path) -> None:
-    """Write the search index of the site in `folder` into `folder`/pagefind/."""
-    Indexing(folder).finish()
-
-
 def _sort_entry(path: Path) -> None:
     """Pagefind lists the languages of pagefind-entry.json in a different order each run: the
     same site gives the same bytes once its keys are sorted."""
