@@ -272,7 +272,8 @@ class Merger:
     def read(self, work: Work | None, entry: Entry, field: str, text: Text) -> str:
         """A value as a reader sees it (character references replaced), a mis-encoded run
         repaired (reported, and noted on the work)."""
-        value = (unescape_html if field in HTML_FIELDS else unescape)(text.value)
+        value = text.value if field == "authors" else \
+            (unescape_html if field in HTML_FIELDS else unescape)(text.value)  # (parse_authors did)
         fixed = mojibake(value)
         if fixed is None:
             return value
