@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .files import commit_all, stage_write
+from .files import commit_all, stage_files
 from .importer import files_of
 from .importer.pages import FIELD_NAMES, Entry, Finding, clean, read_page
 from .importer.triples import (LINK_PROPERTIES, WORK_TYPE, Triples, Venues, people_triples,
@@ -531,14 +531,7 @@ def _short(text: str) -> str:
 def _write(files: dict[Path, list[ox.Triple]]) -> list[Path]:
     """Each file as the importer writes it (importer.files_of), staged, then all put in place:
     a failure leaves every file as it was."""
-    staged = []
-    try:
-        for path, triples in sorted(files.items()):
-            (_, text), = files_of(triples)  # one file: a work's, or people.ttl
-            staged.append(stage_write(path, lambda handle, text=text: handle.write(text),
-                                      keep_if_same=True))
-    except BaseException:
-        for file in staged:
-            file.discard()
-        raise
-    return commit_all(staged)
+    texts = [(path, files_of(triples)[0][1])  # one file each: a work's, or people.ttl
+             for path, triples in sorted(files.items())]
+    return commit_all(stage_files([(path, lambda handle, text=text: handle.write(text))
+                                   for path, text in texts], keep_if_same=True))

@@ -174,12 +174,7 @@ def stage_files(files: list[tuple[Path, Callable[[BinaryIO], object]]], *,
     is removed."""
     staged: list[Staged] = []
     try:
-        for folder in sorted({path.parent for path, _ in files}):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise InputError(f"cannot write the file: {exc.strerror or exc}",
-                                 file=folder) from None
+        for folder in sorted({path.parent for path, _ in files}):  # (stage_write makes it)
             _remove_stale_temporaries(folder, {path.name for path, _ in files
                                                if path.parent == folder})
         for path, write in files:

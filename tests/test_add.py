@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from click.testing import CliRunner
 
-from survey_kg import add as add_module
+from survey_kg import files as files_module
 from survey_kg import paths
 from survey_kg.add import Change, template
 from survey_kg.cli import main
@@ -301,14 +301,14 @@ def test_the_files_are_written_all_or_none(small_survey, monkeypatch):
     """A file that cannot be staged (the disk is full) leaves every file as it was, and no
     temporary file behind."""
     before = digest(small_survey.data)
-    real, calls = add_module.stage_write, []
+    real, calls = files_module.stage_write, []
 
     def failing(path, write, **options):
         calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
         return real(path, write, **options)
-    monkeypatch.setattr(add_module, "stage_write", failing)
+    monkeypatch.setattr(files_module, "stage_write", failing)  # what stage_files calls
     result = add(small_survey, "new-paper.md")
     assert result.exit_code != 0 and len(calls) == 2
     assert digest(small_survey.data) == before
