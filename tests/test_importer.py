@@ -439,3 +439,19 @@ def test_the_output_is_the_same_bytes_for_the_same_pages(venues):
     first, second = import_tree(TREE, venues), import_tree(TREE, venues)
     assert first.turtle() == second.turtle()
     assert report(first) == report(second)
+
+
+def test_author_names_are_unescaped_once(tmp_path, venues):
+    r"""A name's markdown escapes are read once: `\\:` is a backslash and a colon (it was read
+    twice, as a colon, until the round-trip property found it), `\*` a star."""
+    (tmp_path / "README.md").write_text(
+        "### Video\n\n<details>\n<summary><b>Escaped Names</b></summary>\n\n"
+        "* **Authors:** Ada\\\\:Lovelace, Alan \\*Turing\\*, Grace Hopper\n"
+        "* **arXiv ID:** 2401.00009\n* **Published in:** arXiv 2024\n</details>\n",
+        encoding="utf-8")
+    result = import_pages([tmp_path / "README.md"], tmp_path, venues)
+    assert report(result) == []
+    names = {t.object.value for t in result.triples.triples if t.predicate == term("schema:name")
+             and t.subject != term("paper:2401.00009")}
+    assert {"Ada\\:Lovelace", "Alan *Turing*", "Grace Hopper"} <= names
+    assert not {"Ada:Lovelace", "Alan \\*Turing\\*"} & names

@@ -21,6 +21,7 @@ from typing import BinaryIO
 from ..errors import InputError
 from ..files import read_text
 from ..paths import context_file
+from ..rdf import unescape
 from .ntriples import Groups, subjects
 
 RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -28,18 +29,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _MEMO_SIZE = 1 << 16  # terms remembered, at most
 
 
-def _unescape(match: re.Match) -> str:
-    code = match.group(1) or match.group(2)
-    return chr(int(code, 16)) if code else _ECHARS[match.group(3)]
-
-
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
 def _lexical(token: bytes, end: int) -> str:
     """The lexical form of a literal token, unescaped (`end`: the index of its closing quote)."""
-    return _ESCAPE.sub(_unescape, token[1:end].decode("utf-8"))
+    return unescape(token[1:end].decode("utf-8"))
 
 
 def load_context(path: Path | None = None) -> dict:

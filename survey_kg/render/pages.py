@@ -28,7 +28,7 @@ import jinja2
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..files import Staged, commit_all, read_limited, stage_write
+from ..files import Staged, commit_all, read_limited, stage_files
 from ..paths import PREFIXES, Survey, templates_dir
 from ..queries import find_query, run
 from ..rdf import select
@@ -382,24 +382,16 @@ def page_diffs(store: ox.Store, survey: Survey, report=None) -> list[str]:
 
 def stage_pages(store: ox.Store, survey: Survey, chosen: list[Page] | None = None,
                 rows: dict | None = None) -> list[Staged]:
-    """Each page (of `chosen`, default: every page) regenerated beside it (`files.stage_write`),
+    """Each page (of `chosen`, default: every page) regenerated beside it (`files.stage_files`),
     not yet in place: `commit()` each or `discard()`. A page is written as it is rendered, never
     held whole. `rows`: the query rows the pages share (kept for a later call)."""
-    staged: list[Staged] = []
     rows = {} if rows is None else rows
-    try:
-        for page in pages(store, survey) if chosen is None else chosen:
-            pieces = generate(store, survey, page, _current(page), rows)
-
-            def write(handle, pieces=pieces) -> None:
-                for piece in pieces:
-                    handle.write(piece.encode("utf-8"))
-            staged.append(stage_write(page.path, write, keep_if_same=True))
-    except BaseException:
-        for done in staged:
-            done.discard()
-        raise
-    return staged
+    files = []
+    for page in pages(store, survey) if chosen is None else chosen:
+        pieces = generate(store, survey, page, _current(page), rows)  # (a bad marker: raised here)
+        files.append((page.path, lambda handle, pieces=pieces: handle.writelines(
+            piece.encode("utf-8") for piece in pieces)))
+    return stage_files(files, keep_if_same=True)
 
 
 def write_pages(store: ox.Store, survey: Survey, report=None) -> list[Path]:
