@@ -590,7 +590,7 @@ def add_command(ctx, page, category, update, show_template, lang):
     """
     from .add import add, template
     from .errors import ValidationFailed
-    from .rules import format_text
+    from .rules import Report, format_text
 
     if show_template:
         click.echo(template(lang), nl=False)
@@ -605,18 +605,21 @@ def add_command(ctx, page, category, update, show_template, lang):
     if outcome.errors:
         raise ValidationFailed(f"{len(outcome.errors)} error(s): nothing was added",
                                hint="correct the page and run survey-kg add again")
-    if not outcome.report.conforms:
-        click.echo(format_text(outcome.report), err=True, nl=False)
-        raise ValidationFailed(f"{len(outcome.report.violations)} violation(s) with the page's "
-                               "works added: nothing was written",
-                               hint="correct the page and run survey-kg add again")
-    about = outcome.about_additions()
-    for line in format_text(about).splitlines(keepends=True)[:-1]:  # the count line: below
-        click.echo(line, err=True, nl=False)
+    # Every violation (any stops the addition) and what else is said of the additions; the
+    # survey's other warnings are counted, not listed (`survey-kg validate` lists them).
     report = outcome.report
+    about = outcome.about_additions()
+    mine = {id(result) for result in about.results}
+    shown = Report([r for r in report.results if r.severity == "violation" or id(r) in mine], [])
+    for line in format_text(shown).splitlines(keepends=True)[:-1]:  # the count line: below
+        click.echo(line, err=True, nl=False)
     click.echo(f"validated the survey with the additions: {len(report.violations)} "
                f"violation(s), {len(report.warnings)} warning(s), {len(about.warnings)} of "
                "them about the additions", err=True)
+    if not report.conforms:
+        raise ValidationFailed(f"{len(report.violations)} violation(s) with the page's works "
+                               "added: nothing was written",
+                               hint="correct the page and run survey-kg add again")
     for key, changes in outcome.updated.items():
         click.echo(f"updated {key}: " + (f"{len(changes)} field(s) changed" if changes
                                          else "no change"), err=True)
