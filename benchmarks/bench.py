@@ -298,9 +298,9 @@ class Virtuoso:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def virtuoso_stage(stage: str, root: Path, virtuoso: Virtuoso | None, out: Path,
-                   timeout: float) -> dict | None:
-    """One timed run of a Virtuoso stage, or of its Oxigraph peer (the bulk loader and the
+def server_stage(stage: str, root: Path, virtuoso: Virtuoso | None, out: Path,
+                 timeout: float) -> dict | None:
+    """One timed run of a server stage: Virtuoso's, or its Oxigraph peer (the bulk loader and the
     queries, over a store of its own in `out`); None when the server it needs is not there."""
     nt = root / "dist" / "survey.nt"
     spec = json.dumps(README_QUERIES)
@@ -384,7 +384,7 @@ def run(sizes: list[str], stages: list[str], repeat: int, out: Path, seed: int,
             for number in range(repeat):
                 for stage in stages:
                     if stage in VIRTUOSO_STAGES:
-                        found = virtuoso_stage(stage, root, virtuoso, out, timeout)
+                        found = server_stage(stage, root, virtuoso, out, timeout)
                         if found is not None:
                             runs[stage].append(found)
                             progress(f"{size} {stage} #{number + 1}: {found}")
