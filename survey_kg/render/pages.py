@@ -386,12 +386,13 @@ def stage_pages(store: ox.Store, survey: Survey, chosen: list[Page] | None = Non
     not yet in place: `commit()` each or `discard()`. A page is written as it is rendered, never
     held whole. `rows`: the query rows the pages share (kept for a later call)."""
     rows = {} if rows is None else rows
-    files = []
-    for page in pages(store, survey) if chosen is None else chosen:
-        pieces = generate(store, survey, page, _current(page), rows)  # (a bad marker: raised here)
-        files.append((page.path, lambda handle, pieces=pieces: handle.writelines(
-            piece.encode("utf-8") for piece in pieces)))
-    return stage_files(files, keep_if_same=True)
+
+    def write(page: Page):  # each page read and regenerated as it is written, one at a time
+        return lambda handle: handle.writelines(piece.encode("utf-8") for piece in generate(
+            store, survey, page, _current(page), rows))
+    return stage_files([(page.path, write(page))
+                        for page in (pages(store, survey) if chosen is None else chosen)],
+                       keep_if_same=True)
 
 
 def write_pages(store: ox.Store, survey: Survey, report=None) -> list[Path]:
